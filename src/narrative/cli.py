@@ -1,0 +1,165 @@
+"""The `narrative` command. Builds settings (flows.settings) and calls flows; prints for people."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+
+def _quiet_prefect() -> None:
+    """Prefect must not phone home; keep its logs out of the report unless asked."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", metavar="FILE", help="TOML settings file (see README: Configuration)")
+    p.add_argument("--db", metavar="PATH", help="DuckDB warehouse file (default ./narrative.duckdb)")
+    p.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="narrative", description="Track how the press tells one story over time.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser("demo", help="run the whole daily flow on the bundled sample corpus, served over local HTTP")
+    _common(p)
+    p.add_argument("--out", default="demo-output", metavar="DIR", help="where the DuckDB file and digest go (default ./demo-output)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+
+    p = sub.add_parser("ingest", help="run the daily flow once against the configured feeds")
+    _common(p)
+    p.add_argument("--feed", action="append", default=[], metavar="URL", help="a feed URL (repeatable; adds to the config's feeds)")
+    p.add_argument("--digest-dir", metavar="DIR", help="also write the digest .eml/.html here")
+    p.add_argument("--no-progress", action="store_true")
+
+    p = sub.add_parser("digest", help="compose the digest from the warehouse; write it and/or send it by SMTP")
+    _common(p)
+    p.add_argument("--out", default=".", metavar="DIR", help="where digest.eml and digest.html go (default .)")
+    p.add_argument("--days", type=int, help="days of news the digest covers (default from settings: 1)")
+    p.add_argument("--send", action="store_true", help="send through the configured SMTP server")
+
+    p = sub.add_parser("sql", help="run SQL on a read-only connection and print a table (no query: interactive)")
+    _common(p)
+    p.add_argument("query", nargs="?", help="SQL text; omit for an interactive prompt")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+
+    p = sub.add_parser("queries", help="list the named views with a line each")
+    _common(p)
+
+    p = sub.add_parser("serve", help="run the daily flow on a schedule (Prefect serve; cron from settings)")
+    _common(p)
+    p.add_argument("--cron", help="cron expression (default from settings: '0 6 * * *')")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    _quiet_prefect()
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from .warehouse.db import WarehouseError
+
+    try:
+        return COMMANDS[args.command](args)
+    except WarehouseError as exc:
+        print(f"narrative: {exc}", file=sys.stderr)
+        return 3
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"narrative: {exc}", file=sys.stderr)
+        return 2
+
+
+def _settings(args, **over):
+    from .flows.settings import load_settings
+
+    return load_settings(args.config, db=getattr(args, "db", None), **over)
+
+
+def cmd_demo(args) -> int:
+    from .flows.demo import run_demo
+
+    out = Path(args.out)
+    s = _settings(args)
+    db = args.db or str(out / "narrative.duckdb")
+    return run_demo(s, out, db, show_progress=not args.no_progress)
+
+
+def cmd_ingest(args) -> int:
+    from .flows.daily import run_daily
+    from .flows.report import print_report
+
+    s = _settings(args)
+    if args.feed:
+        from dataclasses import replace
+
+        s = replace(s, feeds=tuple(s.feeds) + tuple(args.feed))
+    if not s.feeds:
+        print("narrative: no feeds configured: pass --feed URL or set `feeds` in a --config file", file=sys.stderr)
+        return 2
+    report = run_daily(s, args.digest_dir, trigger="ingest", show_progress=not args.no_progress)
+    print_report(s.db, report)
+    return 0
+
+
+def cmd_digest(args) -> int:
+    from dataclasses import replace
+
+    from .flows.digesting import make_digest
+    from .warehouse.db import Warehouse
+
+    s = _settings(args)
+    if args.days:
+        s = replace(s, digest_days=args.days)
+    if not args.send:
+        s = replace(s, smtp_host=None)
+    elif not s.smtp_host:
+        print("narrative: --send needs smtp_host in the config (or NARRATIVE_SMTP_HOST)", file=sys.stderr)
+        return 2
+    with Warehouse.open(s.db) as wh:
+        paths, status = make_digest(wh, s, args.out, None)
+    for p in paths:
+        print(p)
+    print(f"digest: {status}")
+    return 0 if not status.startswith("failed") else 1
+
+
+def cmd_sql(args) -> int:
+    from .flows.sqlshell import run_sql
+
+    s = _settings(args)
+    return run_sql(s.db, args.query, args.format)
+
+
+def cmd_queries(args) -> int:
+    from .warehouse.views import VIEWS
+
+    for name, (doc, _sql) in VIEWS.items():
+        print(f"{name:24} {doc}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from .flows.daily import daily_ingest
+
+    s = _settings(args)
+    if not s.feeds:
+        print("narrative: no feeds configured (set `feeds` in --config)", file=sys.stderr)
+        return 2
+    daily_ingest.serve(name="narrative-daily", cron=args.cron or s.schedule_cron, parameters={"s": s, "trigger": "serve", "show_progress": False})
+    return 0
+
+
+COMMANDS = {"demo": cmd_demo, "ingest": cmd_ingest, "digest": cmd_digest, "sql": cmd_sql, "queries": cmd_queries, "serve": cmd_serve}
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,164 @@
+"""HTML → an Article (trafilatura for text and metadata, our own checks for dates and debris)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import lxml.html
+import trafilatura
+
+from .clean import clean_text, looks_paywalled
+from .records import Article, FeedEntry
+from .urls import article_id, canonicalize, site_of
+
+log = logging.getLogger(__name__)
+
+EARLIEST = datetime(1995, 1, 1, tzinfo=timezone.utc)
+DATE_META = (
+    "article:published_time", "og:article:published_time", "datePublished", "pubdate", "publishdate",
+    "date", "dc.date", "dc.date.issued", "sailthru.date", "parsely-pub-date",
+)
+TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+[^|\-–—:]{2,40}$")
+ENGLISH_HINTS = frozenset("the and of to in is that for with on as was said by are from at its".split())
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    url: str
+    reason: str  # paywall | empty | too_short | unreadable
+    detail: str
+    title: str | None = None
+
+
+def parse_datetime(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    v = value.strip()
+    try:
+        dt = datetime.fromisoformat(v.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            dt = datetime.strptime(v[:10], "%Y-%m-%d")
+        except ValueError:
+            return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+
+
+def sane_date(dt: datetime | None, now: datetime) -> datetime | None:
+    """Not in the future (an hour of clock skew allowed), not before 1995."""
+    if dt is None:
+        return None
+    if dt < EARLIEST or (dt - now).total_seconds() > 3600:
+        return None
+    return dt
+
+
+def _meta_dates(tree) -> list[str]:
+    out = []
+    for el in tree.iter("meta"):
+        key = el.get("property") or el.get("name") or el.get("itemprop")
+        if key and key.lower() in {k.lower() for k in DATE_META} and el.get("content"):
+            out.append(el.get("content"))
+    for el in tree.iter("time"):
+        if el.get("datetime"):
+            out.append(el.get("datetime"))
+    for el in tree.iter("script"):
+        if (el.get("type") or "").lower() == "application/ld+json" and el.text:
+            try:
+                data = json.loads(el.text)
+            except ValueError:
+                continue
+            for item in data if isinstance(data, list) else [data]:
+                if isinstance(item, dict) and item.get("datePublished"):
+                    out.append(str(item["datePublished"]))
+    return out
+
+
+def _canonical_link(tree) -> str | None:
+    for el in tree.iter("link"):
+        if (el.get("rel") or "").lower() == "canonical" and el.get("href"):
+            return el.get("href")
+    for el in tree.iter("meta"):
+        if (el.get("property") or "").lower() == "og:url" and el.get("content"):
+            return el.get("content")
+    return None
+
+
+def detect_language(text: str, declared: str | None) -> str | None:
+    """The page's declared language, checked against a cheap stop-word test for English."""
+    words = re.findall(r"[a-z]+", text[:4000].lower())
+    english = bool(words) and sum(w in ENGLISH_HINTS for w in words) / len(words) > 0.08
+    if declared:
+        lang = declared.split("-")[0].lower()
+        if lang == "en" or not english:
+            return lang
+    if english:
+        return "en"
+    cjk = sum("\u4e00" <= ch <= "\u9fff" for ch in text[:2000])
+    return "zh" if cjk > 50 else declared
+
+
+def clean_title(title: str | None, site: str | None) -> str | None:
+    if not title:
+        return None
+    t = title.strip()
+    if site and t.lower().endswith(site.lower()):
+        t = TITLE_SUFFIX.sub("", t)
+    return t or None
+
+
+def extract_article(html: str, url: str, fetched_at: datetime, entry: FeedEntry | None = None,
+                    min_words: int = 120, now: datetime | None = None) -> Article | Skipped:
+    """Clean text and metadata from one page, or the reason it is not an article worth storing."""
+    now = now or datetime.now(timezone.utc)
+    try:
+        tree = lxml.html.fromstring(html)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        return Skipped(url, "unreadable", f"HTML did not parse: {exc}")
+    doc = trafilatura.bare_extraction(tree, url=url, with_metadata=True, include_comments=False,
+                                      favor_precision=True, include_tables=False)
+    if doc is None or not (doc.text or "").strip():
+        return Skipped(url, "empty", "no article body found", entry.title if entry else None)
+    site = doc.sitename or site_of(url)
+    title = clean_title(doc.title or (entry.title if entry else None), site)
+    text = clean_text(doc.text, title)
+    if looks_paywalled(text, min_words):
+        return Skipped(url, "paywall", f"subscription stub of {len(text.split())} words", title)
+    n_words = len(text.split())
+    if n_words < min_words and looks_paywalled(tree.text_content(), min_words * 10):
+        return Skipped(url, "paywall", f"subscription stub: {n_words} words of body and a subscribe prompt", title)
+    if n_words < min_words:
+        return Skipped(url, "too_short", f"{n_words} words < {min_words}", title)
+
+    published = None
+    for raw in [*_meta_dates(tree), doc.date]:
+        published = sane_date(parse_datetime(raw), now)
+        if published:
+            break
+    if published is None and entry is not None:
+        published = sane_date(entry.published_at, now)
+
+    canonical = canonicalize(_canonical_link(tree) or url)
+    authors = tuple(a.strip() for a in re.split(r";|,| and ", doc.author or "") if a.strip())
+    norm = re.sub(r"\W+", " ", text.lower()).strip()
+    return Article(
+        id=article_id(canonical),
+        url=entry.url if entry else url,
+        canonical_url=canonical,
+        site=site,
+        title=title,
+        authors=authors,
+        published_at=published,
+        fetched_at=fetched_at,
+        language=detect_language(text, tree.get("lang")),
+        text=text,
+        content_hash=hashlib.sha256(norm.encode("utf-8")).hexdigest()[:32],
+        feed_url=entry.feed_url if entry else None,
+        word_count=n_words,
+        extra={"final_url": url},
+    )

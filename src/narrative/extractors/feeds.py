@@ -1,0 +1,89 @@
+"""Feed bytes → entries. feedparser parses; we fetched the bytes ourselves (timeouts, size, headers)."""
+
+from __future__ import annotations
+
+import calendar
+import logging
+from datetime import datetime, timezone
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+import feedparser
+
+from .records import FeedEntry, FeedResult
+
+log = logging.getLogger(__name__)
+
+AGGREGATOR_HOSTS = ("news.google.com",)
+
+
+def _when(entry) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        t = entry.get(key)
+        if t:
+            try:
+                return datetime.fromtimestamp(calendar.timegm(t), tz=timezone.utc)
+            except (OverflowError, ValueError, TypeError):
+                continue
+    return None
+
+
+def _entry_link(entry, base: str) -> str | None:
+    link = entry.get("link")
+    if not link:
+        for l in entry.get("links", ()):
+            if l.get("rel", "alternate") == "alternate" and l.get("href"):
+                link = l["href"]
+                break
+    if not link:
+        guid = entry.get("id") or ""
+        if guid.startswith(("http://", "https://")):
+            link = guid
+    if not link:
+        return None
+    return urljoin(base, link.strip())
+
+
+def unwrap_redirect(url: str) -> str:
+    """Aggregator links that carry the target in a query parameter (`?url=`, `&u=`) are unwrapped
+    here; opaque ones (Google News `/rss/articles/…`) are resolved by following the redirect."""
+    q = parse_qs(urlsplit(url).query)
+    for key in ("url", "u", "q"):
+        for v in q.get(key, ()):
+            if v.startswith(("http://", "https://")):
+                return v
+    return url
+
+
+def parse_feed(data: bytes, url: str, headers: dict | None = None) -> FeedResult:
+    """Parse feed bytes. A malformed feed keeps what can be salvaged; its problem is recorded."""
+    parsed = feedparser.parse(data, response_headers={k.lower(): v for k, v in (headers or {}).items()})
+    problems: list[str] = []
+    if parsed.get("bozo"):
+        exc = parsed.get("bozo_exception")
+        problems.append(f"malformed feed ({type(exc).__name__}: {str(exc)[:160]})")
+    feed = parsed.get("feed", {})
+    title = feed.get("title")
+    version = parsed.get("version") or ""
+    if not parsed.entries and not version:
+        problems.append("not a feed (no RSS/Atom/RDF root element)")
+        return FeedResult(url=url, status="failed", title=title, problems=tuple(problems))
+    base = feed.get("link") if feed.get("link", "").startswith("http") else url
+    entries = []
+    for e in parsed.entries:
+        link = _entry_link(e, url)
+        if not link:
+            problems.append(f"entry without a link skipped: {e.get('title', '?')[:80]!r}")
+            continue
+        src = e.get("source") or {}
+        entries.append(
+            FeedEntry(
+                feed_url=url,
+                url=unwrap_redirect(link),
+                title=(e.get("title") or "").strip() or None,
+                published_at=_when(e),
+                summary=(e.get("summary") or "").strip() or None,
+                source=src.get("title") if isinstance(src, dict) else None,
+            )
+        )
+    del base
+    return FeedResult(url=url, status="ok", title=title, entries=tuple(entries), problems=tuple(problems))

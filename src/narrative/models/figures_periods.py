@@ -1,0 +1,113 @@
+"""Time periods, comparison bases and regions stated in a sentence (regex over its text)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .figures_lexicon import REGIONS
+
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+_NUMW = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+_WD = {"1": "one", "2": "two", "3": "three", "4": "four", "5": "five", "6": "six", "7": "seven", "8": "eight",
+       "9": "nine", "10": "ten"}
+
+
+def _yr(y: str | None) -> str:
+    if not y:
+        return ""
+    y = y.lstrip("'")
+    return " " + (y if len(y) == 4 else "20" + y)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    start: int
+    end: int
+    norm: str
+    comparison: bool = False
+
+
+def _q(m: re.Match) -> str:
+    return f"Q{m.group('q')}{_yr(m.group('y'))}"
+
+
+def _oq(m: re.Match) -> str:
+    fy = "FY" if m.group("fy") else ""
+    y = m.group("y")
+    if fy and y:
+        return f"Q{_ORD[m.group('o').lower()]} FY{y}"
+    return f"Q{_ORD[m.group('o').lower()]}{_yr(y)}"
+
+
+def _half(m: re.Match) -> str:
+    return f"H{1 if m.group('o').lower() == 'first' else 2}{_yr(m.group('y'))}"
+
+
+_PATTERNS: list[tuple[re.Pattern, object, bool]] = [
+    (re.compile(rf"\b(?:the\s)?quarter\s(?:ended|ending|through)\s(?P<m>{_MONTHS})(?:\s\d{{1,2}})?,?(?:\s(?P<y>20\d\d))?", re.I),
+     lambda m: f"{m.group('m').capitalize()} quarter{_yr(m.group('y'))}", False),
+    (re.compile(r"\b(?:Q(?P<q>[1-4])|(?P<q2>[1-4])Q)\s?(?:FY|fiscal\s)?\s?(?P<y>20\d\d|'?\d\d)?\b", re.I),
+     lambda m: f"Q{m.group('q') or m.group('q2')}{_yr(m.group('y'))}", False),
+    (re.compile(r"\b(?:the\s)?(?P<fy>fiscal\s)?(?P<o>first|second|third|fourth)(?:\sfiscal)?[\s-]quarter(?:\sof\s(?:fiscal\s|the\syear\s)?(?P<y>20\d\d))?", re.I), _oq, False),
+    (re.compile(r"\b(?:the\s)?(?P<o>first|second)\shalf(?:\sof\s(?:fiscal\s)?(?P<y>20\d\d))?", re.I), _half, False),
+    (re.compile(r"\bH(?P<o>[12])\s?(?P<y>20\d\d)?\b"), lambda m: f"H{m.group('o')}{_yr(m.group('y'))}", False),
+    (re.compile(r"\b(?:fiscal|financial)\s(?:year\s)?(?P<y>20\d\d)\b", re.I), lambda m: f"FY{m.group('y')}", False),
+    (re.compile(r"\bFY\s?(?P<y>20\d\d|'?\d\d)\b"), lambda m: f"FY{_yr(m.group('y')).strip()}", False),
+    (re.compile(rf"\b(?:the\s)?(?P<m>{_MONTHS})\squarter(?:\sof\s(?P<y>20\d\d))?", re.I),
+     lambda m: f"{m.group('m').capitalize()} quarter{_yr(m.group('y'))}", False),
+    (re.compile(rf"\bfirst\s(?P<n>{_NUMW}|\d+)\smonths\b", re.I), lambda m: f"first {_WD.get(m.group('n'), m.group('n').lower())} months", False),
+    (re.compile(r"\bfirst\s(?P<u>week|month|day)\b", re.I), lambda m: f"first {m.group('u').lower()}", False),
+    (re.compile(r"\b(?P<w>current|latest|previous|prior)\squarter\b", re.I), lambda m: f"{m.group('w').lower()} quarter", False),
+    (re.compile(rf"\bover\s(?:the\s)?(?:next\s|past\s|coming\s|last\s|following\s)?(?P<n>{_NUMW}|\d+)\s(?P<u>years|quarters|months)\b", re.I),
+     lambda m: f"over {_WD.get(m.group('n'), m.group('n').lower())} {m.group('u').lower()}", False),
+    (re.compile(rf"\b(?:in\s)?(?:each\sof\s)?the\s(?:past|last)\s(?P<n>{_NUMW}|\d+)\s(?P<u>years|quarters|months)\b", re.I),
+     lambda m: f"past {_WD.get(m.group('n'), m.group('n').lower())} {m.group('u').lower()}", False),
+    (re.compile(rf"\bsince\s(?P<x>(?:{_MONTHS})(?:\s20\d\d)?|20\d\d)\b"), lambda m: f"since {m.group('x')}", False),
+    (re.compile(r"\b(?:so\sfar\s)?(?P<w>this|last|next)\s(?P<u>year|quarter|month)\b", re.I),
+     lambda m: f"{m.group('w').lower()} {m.group('u').lower()}", False),
+    (re.compile(rf"\b(?P<m>{_MONTHS})\s(?P<d>\d{{1,2}})(?:,?\s(?P<y>20\d\d))?\b"),
+     lambda m: f"{m.group('m')} {m.group('d')}{_yr(m.group('y'))}", False),
+    (re.compile(rf"\b(?:in|during|by|for|through|of|at\sthe\send\sof|end\sof|from)\s(?P<m>{_MONTHS})(?:\s(?P<y>20\d\d))?\b"),
+     lambda m: f"{m.group('m')}{_yr(m.group('y'))}", False),
+    (re.compile(r"\bon\s(?P<d>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"), lambda m: m.group("d"), False),
+    (re.compile(r"(?<![\w$.,])(?P<y>(?:19|20)\d\d)(?![\w%]|,\d|\.\d)"), lambda m: m.group("y"), False),
+    (re.compile(r"\byear[-\s](?:on|over|to)[-\s]year\b|\bYoY\b|\by/y\b|\bfrom\sa\syear\s(?:earlier|ago|before)\b|\ba\syear\s(?:earlier|ago|before)\b|\bfrom\sthe\ssame\s(?:period|quarter)\s(?:a\syear\sago|last\syear)\b|\bannually\b", re.I),
+     lambda m: "YoY", True),
+    (re.compile(r"\bquarter[-\s](?:on|over|to)[-\s]quarter\b|\bQoQ\b|\bq/q\b|\bsequentially\b|\bfrom\sthe\sprevious\squarter\b", re.I),
+     lambda m: "QoQ", True),
+]
+
+
+def find_periods(text: str) -> list[Mention]:
+    """Non-overlapping period mentions in priority order of the patterns, then by position."""
+    taken: list[tuple[int, int]] = []
+    out: list[Mention] = []
+    for pat, norm, comparison in _PATTERNS:
+        for m in pat.finditer(text):
+            s, e = m.span()
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            taken.append((s, e))
+            out.append(Mention(s, e, norm(m), comparison))  # type: ignore[operator]
+    out.sort(key=lambda x: x.start)
+    return out
+
+
+_REGION_ALT = "|".join(re.escape(r) for r in sorted({r.removeprefix("the ") for r in REGIONS}, key=len, reverse=True))
+_REGION_IN = re.compile(rf"\b(?:in|across|from|throughout|within|to)\s(?:the\s)?(?P<r>{_REGION_ALT})\b(?!-)")
+_REGION_POSS = re.compile(rf"(?<![\w-])(?P<r>{_REGION_ALT})(?:'s|’s)\s(?P<next>\S+)")
+
+
+def find_region(text: str, is_company_word) -> str | None:
+    """The first region a sentence states as scope ("in China", "Southeast Asia's ...")."""
+    hits = []
+    for m in _REGION_IN.finditer(text):
+        hits.append((m.start("r"), m.group("r")))
+    for m in _REGION_POSS.finditer(text):
+        if not is_company_word(m.start("next")):
+            hits.append((m.start("r"), m.group("r")))
+    if not hits:
+        return None
+    return sorted(hits)[0][1]

@@ -1,0 +1,124 @@
+"""Named views for the trend questions. Recreated by every writer on open, so they follow the code.
+
+Each reads the current model version of each annotation kind (`current_models`), so a new model's
+rows never mix with an old one's in a trend.
+"""
+
+from __future__ import annotations
+
+VIEWS: dict[str, tuple[str, str]] = {
+    "current_models": (
+        "The model version whose rows the views read, per annotation kind (the most recently introduced).",
+        """SELECT kind, arg_max(model, first_seen_at) AS model FROM annotation_models GROUP BY kind""",
+    ),
+    "annotated_articles": (
+        "Articles that passed relevance and dedupe and were annotated, with their day and week.",
+        """SELECT a.*, CAST(date_trunc('day', a.published_at) AS DATE) AS day,
+                  CAST(date_trunc('week', a.published_at) AS DATE) AS week
+           FROM articles a WHERE a.status = 'annotated' AND a.published_at IS NOT NULL""",
+    ),
+    "entity_sentiment_daily": (
+        "Per day and canonical entity: articles, mentions and mean sentiment (positive − negative) toward it.",
+        """SELECT a.day, es.entity_id, e.name AS entity, count(*) AS articles, sum(es.mentions) AS mentions,
+                  round(avg(es.score), 4) AS sentiment,
+                  count(*) FILTER (WHERE es.label = 'positive') AS positive_articles,
+                  count(*) FILTER (WHERE es.label = 'negative') AS negative_articles
+           FROM entity_sentiment es
+           JOIN annotated_articles a ON a.id = es.article_id
+           JOIN entities e ON e.id = es.entity_id
+           WHERE es.model = (SELECT model FROM current_models WHERE kind = 'sentiment')
+           GROUP BY ALL""",
+    ),
+    "sentiment_daily": (
+        "Per day: annotated articles and the share of positive, negative and neutral ones.",
+        """SELECT day, count(*) AS articles,
+                  round(avg(sentiment_score), 4) AS mean_score,
+                  round(avg(CASE WHEN sentiment = 'positive' THEN 1 ELSE 0 END), 4) AS positive_share,
+                  round(avg(CASE WHEN sentiment = 'negative' THEN 1 ELSE 0 END), 4) AS negative_share,
+                  round(avg(CASE WHEN sentiment = 'neutral' THEN 1 ELSE 0 END), 4) AS neutral_share
+           FROM annotated_articles GROUP BY day""",
+    ),
+    "theme_share_weekly": (
+        "Per week and theme: the share of that week's theme weight (scores summed over articles).",
+        """WITH t AS (
+             SELECT a.week, th.theme, sum(th.score) AS weight, count(*) FILTER (WHERE th.score >= 0.5) AS articles
+             FROM article_themes th JOIN annotated_articles a ON a.id = th.article_id
+             WHERE th.model = (SELECT model FROM current_models WHERE kind = 'themes')
+             GROUP BY ALL)
+           SELECT week, theme, articles, round(weight, 4) AS weight,
+                  round(weight / sum(weight) OVER (PARTITION BY week), 4) AS share
+           FROM t""",
+    ),
+    "figure_timeline": (
+        "Every figure with its metric, subject, period and source, in publication order.",
+        """SELECT a.published_at, a.day, f.subject_id, e.name AS subject, f.metric, f.period, f.kind, f.value,
+                  f.value_high, f.currency, f.qualifier, f.direction, f.surface, a.site, a.title, a.canonical_url AS url,
+                  s.text AS sentence, f.article_id, f.sentence_idx
+           FROM figures f
+           JOIN annotated_articles a ON a.id = f.article_id
+           LEFT JOIN entities e ON e.id = f.subject_id
+           LEFT JOIN (SELECT DISTINCT ON (article_id, idx) article_id, idx, text FROM sentences) s
+                  ON s.article_id = f.article_id AND s.idx = f.sentence_idx
+           WHERE f.model = (SELECT model FROM current_models WHERE kind = 'figures')""",
+    ),
+    "figure_conflicts": (
+        "Sources that disagree (beyond 5% relative) on the same metric, subject, period and unit.",
+        """WITH g AS (
+             SELECT subject_id, subject, lower(metric) AS metric, period, kind, coalesce(currency, '') AS currency,
+                    count(DISTINCT site) AS sources, min(value) AS low, max(value) AS high,
+                    list(DISTINCT site || ': ' || surface ORDER BY site || ': ' || surface) AS claims
+             FROM figure_timeline
+             WHERE subject_id IS NOT NULL AND metric IS NOT NULL AND period IS NOT NULL AND value IS NOT NULL
+             GROUP BY ALL)
+           SELECT *, round((high - low) / nullif(abs(high), 0), 4) AS spread
+           FROM g WHERE sources >= 2 AND (high - low) > 0.05 * abs(high)""",
+    ),
+    "top_stories": (
+        "Stories ranked by relevance × coverage (syndicated copies) × novelty (fewer earlier stories on the same entities).",
+        """WITH cov AS (SELECT duplicate_of AS id, count(*) AS copies FROM articles
+                       WHERE status = 'duplicate' GROUP BY 1)
+           SELECT a.id, a.day, a.site, a.title, a.canonical_url AS url, a.relevance, a.sentiment,
+                  coalesce(cov.copies, 0) AS copies, a.summary,
+                  round(a.relevance * (1 + ln(1 + coalesce(cov.copies, 0))), 4) AS score
+           FROM annotated_articles a LEFT JOIN cov ON cov.id = a.id""",
+    ),
+    "share_of_voice": (
+        "Per week: mentions of each top-level company (products roll up to their parent) as a share of all tracked mentions that week.",
+        """WITH RECURSIVE up(id, root) AS (
+             SELECT id, id FROM entities WHERE parent_id IS NULL
+             UNION ALL SELECT e.id, up.root FROM entities e JOIN up ON e.parent_id = up.id),
+           m AS (SELECT a.week, up.root AS entity_id, count(*) AS mentions, count(DISTINCT a.id) AS articles
+                 FROM mentions mn JOIN annotated_articles a ON a.id = mn.article_id JOIN up ON up.id = mn.entity_id
+                 WHERE mn.model = (SELECT model FROM current_models WHERE kind = 'ner')
+                 GROUP BY ALL)
+           SELECT m.week, m.entity_id, e.name AS entity, m.mentions, m.articles,
+                  round(m.mentions / sum(m.mentions) OVER (PARTITION BY m.week), 4) AS share
+           FROM m JOIN entities e ON e.id = m.entity_id""",
+    ),
+    "narrative_shifts": (
+        "Per entity: sentiment and share of mentions in the last 7 days of data against the 28 days before.",
+        """WITH anchor AS (SELECT max(day) AS d FROM annotated_articles),
+           w AS (
+             SELECT es.entity_id,
+                    CASE WHEN a.day > (SELECT d FROM anchor) - 7 THEN 'recent' ELSE 'trailing' END AS win,
+                    avg(es.score) AS sentiment, sum(es.mentions) AS mentions
+             FROM entity_sentiment es JOIN annotated_articles a ON a.id = es.article_id
+             WHERE es.model = (SELECT model FROM current_models WHERE kind = 'sentiment')
+               AND a.day > (SELECT d FROM anchor) - 35
+             GROUP BY ALL),
+           p AS (
+             SELECT entity_id,
+                    max(sentiment) FILTER (WHERE win = 'recent') AS recent_sentiment,
+                    max(sentiment) FILTER (WHERE win = 'trailing') AS trailing_sentiment,
+                    coalesce(max(mentions) FILTER (WHERE win = 'recent'), 0) AS recent_mentions,
+                    coalesce(max(mentions) FILTER (WHERE win = 'trailing'), 0) AS trailing_mentions
+             FROM w GROUP BY entity_id)
+           SELECT p.entity_id, e.name AS entity, round(recent_sentiment, 4) AS recent_sentiment,
+                  round(trailing_sentiment, 4) AS trailing_sentiment,
+                  round(recent_sentiment - trailing_sentiment, 4) AS sentiment_change,
+                  recent_mentions, trailing_mentions,
+                  round(recent_mentions / 7.0 - trailing_mentions / 28.0, 3) AS daily_mentions_change
+           FROM p JOIN entities e ON e.id = p.entity_id
+           WHERE recent_sentiment IS NOT NULL AND trailing_sentiment IS NOT NULL""",
+    ),
+}
