@@ -15,6 +15,7 @@ from datasketch import MinHash, MinHashLSH
 NUM_PERM = 128
 SHINGLE = 5
 DEFAULT_THRESHOLD = 0.5
+SCHEME = "affine32"  # stored signatures must be read back with the scheme that made them
 
 
 def shingles(text: str, k: int = SHINGLE) -> set[bytes]:
@@ -25,7 +26,7 @@ def shingles(text: str, k: int = SHINGLE) -> set[bytes]:
 
 
 def signature(text: str, num_perm: int = NUM_PERM) -> MinHash:
-    m = MinHash(num_perm=num_perm, seed=1)
+    m = MinHash(num_perm=num_perm, seed=1, scheme=SCHEME)
     m.update_batch(list(shingles(text)))
     return m
 
@@ -42,7 +43,7 @@ class Deduper:
 
     def add(self, article_id: str, content_hash: str, sig: MinHash | Iterable[int]) -> None:
         if not isinstance(sig, MinHash):
-            sig = MinHash(num_perm=self.num_perm, seed=1, hashvalues=list(sig))
+            sig = MinHash(num_perm=self.num_perm, seed=1, hashvalues=list(sig), scheme=SCHEME)
         if article_id in self._sigs:
             return
         self._sigs[article_id] = sig

@@ -160,7 +160,7 @@ class Fetcher:
             self.gate.acquire(host)
             try:
                 with self.client.stream("GET", current, headers=headers) as resp:
-                    if resp.is_redirect:
+                    if resp.status_code in (301, 302, 303, 307, 308):
                         location = resp.headers.get("location")
                         if not location:
                             raise FetchError("bad_redirect", f"{resp.status_code} without Location")

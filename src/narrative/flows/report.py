@@ -19,7 +19,12 @@ def print_report(db: str, report, elapsed: float | None = None) -> None:
     if report.failures:
         print("  skipped/failed by reason: " + ", ".join(f"{k} {v}" for k, v in sorted(report.failures.items())))
     if c["stored"] == 0:
-        why = "every feed answered 304 Not Modified" if c["feeds_not_modified"] == c["feeds"] else "every listed article is already stored"
+        if c["feeds_not_modified"] == c["feeds"]:
+            why = "every feed answered 304 Not Modified"
+        elif c["feeds_failed"]:
+            why = f"{c['feeds_failed']} feed(s) failed (see the warnings above); the rest listed nothing new"
+        else:
+            why = "every listed article is already stored"
         print(f"  Nothing new to store: {why}.")
     with Warehouse.open(db, read_only=True) as wh:
         total = q.status_counts(wh)

@@ -52,6 +52,7 @@ from .figures_lexicon import (
     MULT_WORD_RE,
     MULT_WORDS,
     NO_STRIP_ENT_WORDS,
+    NON_COMPANY_SUBJECTS,
     PERCENT_RE,
     PP_RE,
     QUAL_BOUNDS,
@@ -75,7 +76,9 @@ CHANGE_NOUNS = {
 }
 SKIP_HEAD_NOUNS = {"total", "worth", "average", "sum", "combined", "tally", "record", "high", "low", "peak"}
 _COMPANY_LABELS = {"ORG", "PRODUCT", "PERSON", "GPE", "NORP", "FAC", "WORK_OF_ART", "LOC"}
-_PRONOUNS = {"it", "its", "they", "their", "we", "our", "the company", "company"}
+_FREQ = {"daily", "weekly", "monthly", "quarterly", "annual", "yearly", "annualised", "annualized"}
+_DROP_MODS = {"more", "fewer", "additional", "extra", "forecast", "expected", "estimated", "projected"}
+_PRONOUNS = {"it", "its", "they", "their", "we", "our", "the company", "company", "that", "which", "who"}
 
 
 @dataclass
@@ -90,6 +93,8 @@ class _Cand:
     qual_start: int | None = None
     qualifier: str | None = None
     tokens: list = field(default_factory=list)
+    noun: object = None  # counted noun of a count
+    num_end: int | None = None  # end of the number part of a count (chars)
 
 
 def _num(s: str) -> float:
@@ -278,7 +283,8 @@ def _counts(sent, text: str, taken: list[_Cand]) -> list[_Cand]:
             continue
         end_char = (noun.idx + len(noun.text) - base) if noun is not None else e
         c = _Cand(s, end_char, "count", value, unit=(noun.lower_ if noun is not None else None))
-        c.tokens = [noun] if noun is not None else []
+        c.noun = noun
+        c.num_end = e
         out.append(c)
     return out
 
@@ -329,12 +335,13 @@ class _Ctx:
         self.sent = sent
         self.resolve = resolve
         self.fig_token_ids: set[int] = set()
+        self.qual_token_ids: set[int] = set()
 
     # ---- entities
 
     def entity(self, tok):
         """(id, surface) if `tok` names a company (or product), ("REGION", name) for a region, else None."""
-        if tok.lower_ in _PRONOUNS or tok.pos_ == "PRON":
+        if tok.lower_ in _PRONOUNS or tok.pos_ == "PRON" or tok.lower_ in NON_COMPANY_SUBJECTS:
             return None
         ent = _ent_of(tok)
         if ent is not None and ent.label_ in ("DATE", "MONEY", "PERCENT", "CARDINAL", "QUANTITY", "ORDINAL", "TIME"):
@@ -342,7 +349,7 @@ class _Ctx:
         if ent is not None:
             toks = [t for t in ent if t.dep_ != "case" and t.text not in ("'s", "’s", "'", "’") and t.lower_ != "the"]
         else:
-            if tok.pos_ != "PROPN":
+            if tok.pos_ != "PROPN" and not (tok.dep_ == "poss" and tok.is_upper and len(tok.text) > 1):
                 return None
             toks = [t for t in tok.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"] + [tok]
         if not toks:
@@ -354,7 +361,7 @@ class _Ctx:
             return ("REGION", surface.removeprefix("the "))
         if low in SOURCE_ORGS or low.split()[0] in {"analysts", "analyst"}:
             return None
-        if low in NO_STRIP_ENT_WORDS:
+        if low in NO_STRIP_ENT_WORDS or low in NON_COMPANY_SUBJECTS:
             return None
         if any(low == w or low.startswith(w + " ") for w in INDEX_WORDS):
             return None
@@ -385,7 +392,9 @@ class _Ctx:
                     continue
                 if ch.i in self.fig_token_ids:
                     continue
-                if ch.ent_type_ == "DATE" or re.fullmatch(r"(19|20)\d\d", ch.text):
+                if (ch.ent_type_ == "DATE" and ch.pos_ != "ADJ" and ch.lower_ not in _FREQ) or re.fullmatch(r"(19|20)\d\d", ch.text):
+                    continue
+                if ch.lower_ in _DROP_MODS:
                     continue
                 if ch.lower_ not in NO_STRIP_ENT_WORDS and ch.pos_ == "PROPN":
                     ent = self.entity(ch)
@@ -455,9 +464,14 @@ def _direction(root, tokens, kind: str, ctx: _Ctx) -> tuple[str, object]:
         h = t.head
         if h.i == t.i:
             break
+        if h.i in ctx.qual_token_ids or h.i in ctx.fig_token_ids:
+            t = h
+            continue
         w = h.lower_
+        if w in ("gain", "gains") and kind == "money" and h.pos_ == "NOUN":
+            return "none", h
         if w in UP or w in DOWN:
-            if w in ("lost", "loses", "losing", "raised", "raise", "raises", "raising") and kind in ("money", "count") and t.dep_ in ("dobj", "nummod", "compound"):
+            if w in ("lost", "loses", "losing", "raised", "raise", "raises", "raising") and kind in ("money", "count") and (t.dep_ in ("dobj", "nummod", "compound") or t.i in ctx.qual_token_ids):
                 return "none", h
             if w == "cut" and kind == "money" and t.dep_ == "dobj" and not _children(h, ("dobj",)):
                 return "down", h
@@ -479,22 +493,34 @@ def _direction(root, tokens, kind: str, ctx: _Ctx) -> tuple[str, object]:
     return "none", None
 
 
-def _verb_metric(v, ctx: _Ctx, depth=0):
+def _verb_metric(v, ctx: _Ctx, depth=0, fig_root=None):
     """Metric noun for a governing verb: its subject, or its object when the subject is a company."""
     if v is None or depth > 3:
         return None, None
-    if v.dep_ in ("acl", "relcl") and v.head.pos_ in ("NOUN", "PROPN"):
+    if v.dep_ in ("acl", "relcl") and v.head.pos_ in ("NOUN", "PROPN") and v.lower_ not in LEVEL_VERBS_AS_METRIC:
         return v.head, None
+    # transitive change: "cut API prices by 90%", "raised its dividend by 32% to HK$4.50"
+    if fig_root is not None and fig_root.dep_ == "pobj" and fig_root.head.lower_ in ("by", "to") and fig_root.head.head.i == v.i:
+        obj = next((c for c in _children(v, ("dobj",)) if c.i not in ctx.fig_token_ids), None)
+        if obj is not None and ctx.entity(obj) is None:
+            subj = next(iter(_children(v, ("nsubj", "nsubjpass"))), None)
+            comp = ctx.entity(subj) if subj is not None else None
+            return obj, (comp if comp is not None and comp[0] != "REGION" else None)
     subj = next(iter(_children(v, ("nsubj", "nsubjpass"))), None)
     company = None
+    if subj is not None and subj.lower_ in ("yoy", "qoq"):
+        subj = None
     if subj is not None:
         ent = ctx.entity(subj)
         is_company = ent is not None and ent[0] != "REGION"
-        if subj.lower_ in _PRONOUNS or subj.pos_ == "PRON" or is_company:
+        if subj.lower_ in _PRONOUNS or subj.pos_ == "PRON" or is_company or subj.lower_ in NON_COMPANY_SUBJECTS:
             company = ent if is_company else None
             obj = next((c for c in _children(v, ("dobj",)) if c.i not in ctx.fig_token_ids), None)
             if obj is not None:
                 return obj, company
+            inn = _pp_child_noun(v, ("in",), ctx)
+            if inn is not None and inn.i not in ctx.fig_token_ids:
+                return inn, company
             if is_company and subj.lower_ not in INDEX_WORDS:
                 return None, company
             # pronoun subject: climb
@@ -526,6 +552,22 @@ def _verb_metric(v, ctx: _Ctx, depth=0):
     return None, None
 
 
+def _is_verb_arg(root, v, ctx) -> bool:
+    """Is the figure the object of `v` (through qualifiers, "for"/"at", "a total of")?"""
+    t = root
+    for _ in range(6):
+        if t.head.i == v.i:
+            return t.dep_ in ("dobj", "attr", "npadvmod", "oprd") or t.i in ctx.qual_token_ids or (t.dep_ == "prep" and t.lower_ in ("for", "at"))
+        h = t.head
+        if h.i == t.i:
+            return False
+        if h.i in ctx.qual_token_ids or h.lower_ in ("for", "at", "of") or h.lower_ in SKIP_HEAD_NOUNS:
+            t = h
+            continue
+        return False
+    return False
+
+
 def _pp_child_noun(tok, preps=("of", "in"), ctx=None):
     for p in tok.children:
         if p.dep_ == "prep" and p.lower_ in preps:
@@ -541,21 +583,25 @@ def _metric(c: _Cand, root, gov, ctx: _Ctx):
     """(metric head token or literal string, company from the verb)"""
     kind = c.kind
     # counts: the counted noun, unless the count is the level a metric moved to
-    if kind == "count" and c.tokens:
-        noun = c.tokens[0]
-        if not (noun.dep_ == "pobj" and noun.head.lower_ in ("to", "by", "from") and noun.lower_ in GENERIC_COUNT_UNITS | {"employees", "people"}):
-            if noun.lower_ not in GENERIC_COUNT_UNITS:
-                return noun, None
+    if kind == "count" and c.noun is not None:
+        noun = c.noun
+        if noun.dep_ == "pobj" and noun.head.lower_ in ("to", "by", "from") and _is_verb(noun.head.head):
+            m, comp = _verb_metric(noun.head.head, ctx, fig_root=noun)
+            if m is not None and not isinstance(m, str) and m.i not in ctx.fig_token_ids and ctx.entity(m) is None:
+                return m, comp
+        if noun.lower_ not in GENERIC_COUNT_UNITS:
+            return noun, None
     # money/count followed by "of"/"in" + noun: "RMB 1 billion in subsidies", "$3.2 billion of convertible bonds"
     if kind in ("money", "count"):
         if root.head.lower_ != "worth" and root.lower_ != "worth":
-            n = _pp_child_noun(root, ("of", "in"), ctx)
+            mapped = LEVEL_VERBS_AS_METRIC.get(gov.lower_) if gov is not None else None
+            n = _pp_child_noun(root, ("of",) if mapped else ("of", "in"), ctx)
             if n is not None and n.lower_ not in ("shares",) and n.i not in ctx.fig_token_ids:
-                if not (gov is not None and gov.lower_ in LEVEL_VERBS_AS_METRIC and LEVEL_VERBS_AS_METRIC[gov.lower_] in ALWAYS_VERB_METRIC):
+                if not (mapped in ALWAYS_VERB_METRIC and root.dep_ in ("dobj", "attr")):
                     return n, None
     # the noun the figure modifies: "a $4.5 billion charge", "a 1.6% drop in net profit"
     h = root.head
-    if root.dep_ in ("nummod", "compound", "amod", "quantmod", "nmod", "npadvmod") and h.pos_ in ("NOUN", "PROPN") and h.i > root.i:
+    if root.dep_ in ("nummod", "compound", "amod", "quantmod", "nmod", "npadvmod") and h.pos_ in ("NOUN", "PROPN") and h.i > root.i and h.lower_ not in SKIP_HEAD_NOUNS and h.lower_ not in ("yoy", "qoq"):
         if h.lower_ in CHANGE_NOUNS:
             n = _pp_child_noun(h, ("in", "of"), ctx)
             if n is not None:
@@ -571,6 +617,14 @@ def _metric(c: _Cand, root, gov, ctx: _Ctx):
             if nn is not None:
                 return nn, None
         elif n.lower_ not in SKIP_HEAD_NOUNS:
+            return n, None
+    # the baseline of an adverbial change ("..., down from $150 billion"): shares its sibling's metric
+    if root.dep_ == "pobj" and root.head.lower_ == "from" and root.head.head.lower_ in ("up", "down"):
+        return None, None
+    # "about 8% of its workforce" in apposition
+    if kind == "percent" and root.dep_ in ("appos", "npadvmod", "conj"):
+        n = _pp_child_noun(root, ("of",), ctx)
+        if n is not None:
             return n, None
     # change nouns as governor: "triple-digit growth in X"
     if gov is not None and gov.lower_ in CHANGE_NOUNS:
@@ -596,21 +650,23 @@ def _metric(c: _Cand, root, gov, ctx: _Ctx):
         return None, None
     vl = v.lower_
     if vl in LEVEL_VERBS_AS_METRIC and kind in ("money", "count"):
-        is_obj = root.dep_ in ("dobj", "attr") or (root.dep_ == "pobj" and root.head.lower_ in ("for", "at", "of") and root.head.head.i in (v.i, root.head.head.i))
-        if is_obj or LEVEL_VERBS_AS_METRIC[vl] in ALWAYS_VERB_METRIC:
+        is_obj = _is_verb_arg(root, v, ctx)
+        if is_obj:
             subj = next(iter(_children(v, ("nsubj", "nsubjpass"))), None)
             company = ctx.entity(subj) if subj is not None else None
-            if subj is None or company is not None or subj.lower_ in _PRONOUNS or LEVEL_VERBS_AS_METRIC[vl] in ALWAYS_VERB_METRIC:
+            if company is not None and company[0] == "REGION":
+                company = None
+            if True:
                 if vl in ("bought", "buy") and any(ch.lower_ == "back" for ch in v.children):
                     return "buyback", company
                 return LEVEL_VERBS_AS_METRIC[vl], company
     if vl in ("bought", "buy", "buys") and any(ch.lower_ == "back" for ch in v.children):
         subj = next(iter(_children(v, ("nsubj",))), None)
         return "buyback", ctx.entity(subj) if subj is not None else None
-    m, comp = _verb_metric(v, ctx)
+    m, comp = _verb_metric(v, ctx, fig_root=root)
     if m is not None and m.i in ctx.fig_token_ids:
         m = None
-    if m is None and comp is not None and kind in ("percent", "money") and (vl in UP or vl in DOWN or any(p.lower_ in ("up", "down") for p in v.children)):
+    if m is None and comp is not None and kind in ("percent", "money") and gov is not None and gov.i == v.i and (vl in UP or vl in DOWN or any(p.lower_ in ("up", "down") for p in v.children)):
         return "shares", comp
     return m, comp
 
@@ -687,6 +743,8 @@ def _subject(metric_tok, inner_subject, verb_company, c: _Cand, root, ctx: _Ctx)
         t = h
     if seen_region:
         return None
+    if metric_tok is not None and not isinstance(metric_tok, str) and (metric_tok.lower_ in INDEX_WORDS or metric_tok.lower_ in ("index", "market", "economy")):
+        return None
     # nearest company in the sentence
     best = None
     for ent in ctx.sent.ents:
@@ -715,11 +773,15 @@ def extract_figures(sent, article_id: str, sentence_idx: int, resolve_entity: Re
         return []
     ctx = _Ctx(sent, resolve_entity or (lambda _t: None))
     for c in cands:
-        toks = _span_tokens(sent, c)
-        if c.kind == "count" and c.tokens:
-            toks = [t for t in toks]  # noun already inside the char span
-        c.tokens = toks if toks else c.tokens
-        ctx.fig_token_ids.update(t.i for t in toks)
+        c.tokens = _span_tokens(sent, c)
+        if c.kind == "count" and c.noun is not None:
+            num = _span_tokens(sent, _Cand(c.start, c.num_end, "count", 0))
+            ctx.fig_token_ids.update(t.i for t in num)
+        else:
+            ctx.fig_token_ids.update(t.i for t in c.tokens)
+        if c.qual_start is not None:
+            q = _span_tokens(sent, _Cand(c.qual_start, c.start, "q", 0))
+            ctx.qual_token_ids.update(t.i for t in q)
     periods = find_periods(text)
     fig_spans = [(c.start, c.end) for c in cands]
     region_sent = find_region(text, lambda off: _is_company_at(sent, off, ctx))

@@ -120,7 +120,7 @@ LEVEL_VERBS_AS_METRIC = {
     "borrow": "borrowing", "borrowed": "borrowing",
     "acquire": "acquisition", "acquired": "acquisition", "buy": "acquisition", "bought": "acquisition",
 }
-ALWAYS_VERB_METRIC = {"investment", "spending"}
+ALWAYS_VERB_METRIC = {"investment", "spending", "cost", "loss", "valuation"}
 COUNT_NOUNS_STRONG = {
     "user", "users", "customer", "customers", "employee", "employees", "staff", "worker", "workers", "job", "jobs",
     "role", "roles", "position", "positions", "vehicle", "vehicles", "car", "cars", "ev", "evs", "unit", "units",
@@ -170,4 +170,12 @@ JPY_CONTEXT = re.compile(
     r"Uniqlo|Fast Retailing|Mitsubishi|Sumitomo|Mizuho|Nomura|Kioxia|Renesas|Keyence|Tokyo Electron|Line Yahoo)\b"
 )
 CNY_CONTEXT = re.compile(r"\b(yuan|RMB|renminbi|China|Chinese|Beijing|Shanghai|Hangzhou|Shenzhen)\b")
-NO_STRIP_ENT_WORDS = {"ai", "api", "apis", "gpu", "gpus", "ev", "evs", "aigc", "r&d", "genai", "llm", "saas"}
+NO_STRIP_ENT_WORDS = {
+    "ai", "api", "apis", "gpu", "gpus", "ev", "evs", "aigc", "r&d", "genai", "llm", "saas", "ebita", "ebitda", "ebit",
+    "eps", "gmv", "arpu", "mau", "maus", "dau", "daus", "rpo", "nim", "roe", "capex", "ads", "adr", "adrs", "ipo",
+    "gdp", "cpi", "ppi", "pmi", "fcf", "npl", "yoy", "qoq", "cmr", "iaas", "paas",
+}
+NON_COMPANY_SUBJECTS = {
+    "analysts", "analyst", "economists", "investors", "experts", "traders", "brokers", "people", "sources",
+    "officials", "executives", "estimates", "data", "figures", "survey", "report", "that", "which", "who",
+}
