@@ -12,7 +12,9 @@ quantulum3 (the usual open baseline) only yields values and units, so it gets va
 
 Public sets (/work/shared/eval-data/quantities/*.jsonl, skipped when absent): value+unit F1 on the
 financial subset (gold of type currency / percentage; predictions of kind money / percent), matched
-by value within 0.5% and unit class.
+by value within 0.5% and unit class. Recognizers-Text rows label one type per spec file, so only
+the Currency/Percent spec rows are scored, each for its own kind (a correct "27 %" in a currency
+row is not counted as a false positive).
 """
 
 from __future__ import annotations
@@ -299,6 +301,17 @@ def _public_gold(q: dict, source: str):
     return None
 
 
+def _public_kinds(row_id: str) -> set[str]:
+    """Which kinds a public row labels: Recognizers-Text spec files label one type each."""
+    if row_id.startswith("recognizers-"):
+        if "Currency" in row_id:
+            return {"money"}
+        if "Percent" in row_id:
+            return {"percent"}
+        return set()
+    return {"money", "percent"}
+
+
 def evaluate_public(nlp, resolve, q3parse=None):
     files = sorted(PUBLIC_DIR.glob("*.jsonl")) if PUBLIC_DIR.is_dir() else []
     if not files:
@@ -306,16 +319,18 @@ def evaluate_public(nlp, resolve, q3parse=None):
         return
     for path in files:
         rows = load_jsonl(path)
+        rows = [r for r in rows if _public_kinds(r.get("id", ""))]
+        kinds = [_public_kinds(r.get("id", "")) for r in rows]
         gold_rows = []
-        for r in rows:
-            golds = [g for g in (_public_gold(q, path.name) for q in r.get("quantities", [])) if g]
+        for r, ks in zip(rows, kinds):
+            golds = [g for g in (_public_gold(q, path.name) for q in r.get("quantities", [])) if g and g["kind"] in ks]
             gold_rows.append({"text": r["text"], "figures": golds})
         ours = run_ours(nlp, resolve, [r["text"] for r in rows])
-        ours_f = [[{"kind": f.kind, "value": f.value, "currency": None} for f in figs if f.kind in ("money", "percent")] for figs in ours]
+        ours_f = [[{"kind": f.kind, "value": f.value, "currency": None} for f in figs if f.kind in ks] for figs, ks in zip(ours, kinds)]
         res = score_gold(gold_rows, ours_f, field_scores=False)
         line = f"  {path.name:<28} n_gold={res['tp'] + res['fn']:<4} ours  P={res['precision']:.3f} R={res['recall']:.3f} F1={res['f1']:.3f}"
         if q3parse is not None:
-            q3 = [[{**d, "currency": None} for d in q3_to_figs(q3parse(r["text"])) if d["kind"] in ("money", "percent")] for r in rows]
+            q3 = [[{**d, "currency": None} for d in q3_to_figs(q3parse(r["text"])) if d["kind"] in ks] for r, ks in zip(rows, kinds)]
             rq = score_gold(gold_rows, q3, field_scores=False)
             line += f" | quantulum3 P={rq['precision']:.3f} R={rq['recall']:.3f} F1={rq['f1']:.3f}"
         print(line)

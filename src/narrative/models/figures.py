@@ -129,7 +129,7 @@ def _money(text: str) -> list[_Cand]:
             cur = CUR_PREFIX[m.group("pre").lower()]
             n1, s1, n2, s2 = m.group("n1"), m.group("s1"), m.group("n2"), m.group("s2")
         else:
-            cur = CUR_SUFFIX.get(m.group("post").lower(), "USD")
+            cur = CUR_SUFFIX.get(re.sub(r"\s+", " ", m.group("post").lower()), "USD")
             n1, s1, n2, s2 = m.group("n3"), m.group("s3"), m.group("n4"), m.group("s3")
         start, end = m.span()
         if text[start:].startswith("between "):

@@ -12,7 +12,7 @@ SCALES = {
     "thousand": 1e3, "k": 1e3,
     "million": 1e6, "mn": 1e6, "m": 1e6, "mln": 1e6, "mil": 1e6,
     "billion": 1e9, "bn": 1e9, "b": 1e9, "bln": 1e9,
-    "trillion": 1e12, "tn": 1e12, "trn": 1e12, "tr": 1e12,
+    "trillion": 1e12, "tn": 1e12, "trn": 1e12, "tr": 1e12, "t": 1e12,
 }
 
 # currency prefixes / suffixes → ISO code ("¥" is decided from context, see figures._yen)
@@ -25,15 +25,26 @@ CUR_PREFIX = {
 CUR_SUFFIX = {
     "yuan": "CNY", "renminbi": "CNY", "rmb": "CNY", "cny": "CNY", "dollars": "USD", "dollar": "USD",
     "usd": "USD", "hkd": "HKD", "hong kong dollars": "HKD", "euros": "EUR", "euro": "EUR", "eur": "EUR",
-    "pounds": "GBP", "pound": "GBP", "yen": "JPY", "won": "KRW", "rupees": "INR", "rupee": "INR",
+    "pounds": "GBP", "pound": "GBP", "pounds sterling": "GBP", "pound sterling": "GBP", "yen": "JPY", "won": "KRW",
+    "rupees": "INR", "rupee": "INR", "us dollars": "USD", "us dollar": "USD", "u.s. dollars": "USD",
+    "u.s. dollar": "USD", "hong kong dollars": "HKD", "hong kong dollar": "HKD", "singapore dollars": "SGD",
+    "singapore dollar": "SGD", "australian dollars": "AUD", "australian dollar": "AUD", "canadian dollars": "CAD",
+    "canadian dollar": "CAD", "new taiwan dollars": "TWD", "taiwan dollars": "TWD", "chinese yuan": "CNY",
+    "swiss francs": "CHF", "swiss franc": "CHF", "francs": "CHF", "franc": "CHF", "pesos": "MXN", "peso": "MXN",
+    "lira": "TRY", "ringgit": "MYR", "baht": "THB", "rupiah": "IDR", "dong": "VND", "reais": "BRL", "real": "BRL",
+    "rand": "ZAR", "€": "EUR", "$": "USD", "£": "GBP", "¥": "¥",
 }
 
 _PRE = r"(?:US\$|HK\$|NT\$|S\$|A\$|C\$|RMB|CNY|USD|HKD|EUR|GBP|JPY|TWD|SGD|\$|€|£|¥|₩|₹)"
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 _SCALE_WORD = r"(?:trillion|billion|million|thousand)"
 _SCALE_SUF = r"(?:tn|trn|bn|bln|mn|mln|m|b|k)"
-_SCALE = rf"(?:\s?{_SCALE_WORD}|\s?(?:tn|trn|bn|bln|mn|mln)|(?:m|b|k))"
-_POST = r"(?:yuan|renminbi|RMB|CNY|dollars?|USD|HKD|euros?|pounds?|yen|won|rupees?)"
+_SCALE = rf"(?:\s?{_SCALE_WORD}|\s?(?:tn|trn|bn|bln|mn|mln)|(?:m|b|k|t))"
+_POST = (
+    r"(?:(?:US|U\.S\.|Hong\sKong|Singapore|Australian|Canadian|New\sTaiwan|Taiwan)\sdollars?|Chinese\syuan|Swiss\sfrancs?|"
+    r"yuan|renminbi|RMB|CNY|dollars?|USD|HKD|EUR|euros?|pounds?(?:\ssterling)?|yen|won|rupees?|francs?|pesos?|lira|"
+    r"ringgit|baht|rupiah|dong|reais|real|rand|€|\$|£|¥)"
+)
 _END = r"(?![\w])"
 _BEG = r"(?<![\w.$€£¥/-])"
 _RANGE_SEP = r"\s?(?:-|–|to)\s?"
@@ -41,7 +52,7 @@ _RANGE_SEP = r"\s?(?:-|–|to)\s?"
 MONEY_RE = re.compile(
     rf"(?:between\s)?{_BEG}(?P<pre>{_PRE})\s?(?P<n1>{_NUM})(?P<s1>{_SCALE})?{_END}"
     rf"(?:(?:{_RANGE_SEP}|\sand\s)(?P=pre)?\s?(?P<n2>{_NUM})(?P<s2>{_SCALE})?{_END})?"
-    rf"|{_BEG}(?P<n3>{_NUM})(?:(?:{_RANGE_SEP})(?P<n4>{_NUM}))?(?P<s3>{_SCALE})?\s(?P<post>{_POST}){_END}",
+    rf"|{_BEG}(?P<n3>{_NUM})(?:(?:{_RANGE_SEP})(?P<n4>{_NUM}))?(?P<s3>{_SCALE})?\s?(?P<post>{_POST})(?![\w$€£¥])",
     re.I,
 )
 PERCENT_RE = re.compile(

@@ -1,0 +1,81 @@
+"""Digest delivery through a real SMTP server (aiosmtpd on 127.0.0.1), and the CLI surface."""
+
+from __future__ import annotations
+
+import email
+import subprocess
+import sys
+from dataclasses import replace
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from narrative.cli import build_parser, main
+from narrative.flows.digesting import make_digest
+from narrative.warehouse.db import Warehouse
+
+
+class Sink:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture()
+def smtp():
+    sink = Sink()
+    ctl = Controller(sink, hostname="127.0.0.1", port=0)
+    ctl.start()
+    try:
+        yield sink, ctl.port
+    finally:
+        ctl.stop()
+
+
+def test_digest_sent_over_smtp(demo_run, smtp, tmp_path):
+    sink, port = smtp
+    s = replace(demo_run["settings"], smtp_host="127.0.0.1", smtp_port=port, digest_to=("analyst@example.com",))
+    with Warehouse.open(demo_run["db"]) as wh:
+        paths, status = make_digest(wh, s, str(tmp_path), None)
+        assert status == "sent"
+        assert wh.con.execute("SELECT count(*) FROM digests WHERE status = 'sent'").fetchone()[0] == 1
+    assert len(sink.messages) == 1 and sink.messages[0].rcpt_tos == ["analyst@example.com"]
+    msg = email.message_from_bytes(sink.messages[0].content)
+    assert msg["Subject"].startswith("narrative digest")
+
+
+def test_digest_smtp_failure_is_recorded_not_raised(demo_run, tmp_path):
+    s = replace(demo_run["settings"], smtp_host="127.0.0.1", smtp_port=1)  # nothing listens there
+    with Warehouse.open(demo_run["db"]) as wh:
+        paths, status = make_digest(wh, s, str(tmp_path), None)
+    assert status.startswith("failed") and (tmp_path / "digest.eml").exists()
+
+
+def test_every_command_has_help_with_config_and_db(capsys):
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices
+    assert {"demo", "ingest", "digest", "sql", "queries", "serve"} <= set(commands)
+    for name, sub in commands.items():
+        text = sub.format_help()
+        assert "--config" in text and "--db" in text, name
+
+
+def test_sql_read_only_and_formats(demo_run, capsys):
+    assert main(["sql", "--db", demo_run["db"], "SELECT status, count(*) AS n FROM articles GROUP BY 1 ORDER BY 1", "--format", "csv"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "status,n" and "annotated,46" in out
+    assert main(["sql", "--db", demo_run["db"], "DELETE FROM articles"]) == 1
+    assert "read-only" in capsys.readouterr().err.lower()
+
+
+def test_queries_lists_views(capsys):
+    assert main(["queries"]) == 0
+    assert "figure_conflicts" in capsys.readouterr().out
+
+
+def test_console_script_runs():
+    r = subprocess.run([sys.executable, "-m", "narrative.cli", "--help"], capture_output=True, text=True)
+    assert r.returncode == 0 and "demo" in r.stdout
