@@ -26,8 +26,13 @@ class Sink:
 
 @pytest.fixture()
 def smtp():
+    import socket
+
+    with socket.socket() as sock:  # a free port: aiosmtpd's readiness check cannot use port 0
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
     sink = Sink()
-    ctl = Controller(sink, hostname="127.0.0.1", port=0)
+    ctl = Controller(sink, hostname="127.0.0.1", port=port)
     ctl.start()
     try:
         yield sink, ctl.port

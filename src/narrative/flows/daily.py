@@ -7,6 +7,7 @@ The warehouse stays the single writer: annotate tasks return records, the flow l
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,28 +102,44 @@ def daily_ingest(s: Settings, out_dir: str | None = None, trigger: str = "ingest
         wh.begin_run(run_id, trigger, s.hash())
         try:
             fetcher = steps.make_fetcher(s)
-            feed_results = discover(s, wh, fetcher)
+            clock = _Clock()
+            feed_results = clock("discover", discover, s, wh, fetcher)
             entries = [e for r in feed_results for e in r.entries]
             cands = steps.select_candidates(feed_results, wh.known_urls([x for e in entries for x in (e.url, steps.canonicalize(e.url))]),
                                             wh.failed_attempts([e.url for e in entries]), s.max_failed_runs)
-            results = fetch(fetcher, [e.url for e in cands.entries], s.fetch_workers, progress)
+            results = clock("fetch", fetch, fetcher, [e.url for e in cands.entries], s.fetch_workers, progress)
             pages = [(e, r) for e, r in zip(cands.entries, results) if isinstance(r, FetchedPage)]
             failures = [r for r in results if not isinstance(r, FetchedPage)]
-            articles = triage(extract(pages, s.min_words), s, wh)
+            extracted = clock("extract", extract, pages, s.min_words)
+            articles = clock("triage", triage, extracted, s, wh)
             docs = [TextDoc(a.id, a.title, a.text) for a in articles if a.status == "annotated"]
-            annotations, models = _annotate_all(s, docs, progress)
-            inserted = load(wh, run_id, s, feed_results, failures, articles, annotations, models)
+            annotations, models = clock("annotate", _annotate_all, s, docs, progress)
+            inserted = clock("load", load, wh, run_id, s, feed_results, failures, articles, annotations, models)
             counts = steps.summarise_counts(feed_results, cands, failures, articles, inserted)
             fails = steps.skip_reasons(articles, failures)
             wh.finish_run(run_id, "succeeded", counts, fails, models)
         except BaseException as exc:
             wh.finish_run(run_id, "failed", {}, {}, {}, message=f"{type(exc).__name__}: {exc}"[:500])
             raise
-        report = RunReport(run_id, counts, fails, inserted)
+        report = RunReport(run_id, counts, fails, inserted, timings=clock.seconds)
         if out_dir is not None or s.smtp_host:
             paths, status = digest(wh, s, out_dir, run_id)
             report.digest_paths, report.digest_status = tuple(paths), status
     return report
+
+
+class _Clock:
+    """Wall time per stage, reported with the run (benchmarks read it)."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+
+    def __call__(self, name, fn, *args):
+        t0 = time.perf_counter()
+        try:
+            return fn(*args)
+        finally:
+            self.seconds[name] = round(time.perf_counter() - t0, 3)
 
 
 def _annotate_all(s: Settings, docs: list[TextDoc], progress: Progress):

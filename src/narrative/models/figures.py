@@ -37,7 +37,6 @@ from typing import Callable
 
 from .figures_lexicon import (
     ALWAYS_VERB_METRIC,
-    CNY_CONTEXT,
     COUNT_NOUNS_BAD,
     COUNT_NOUNS_STRONG,
     CUR_PREFIX,
@@ -141,8 +140,6 @@ def _money(text: str) -> list[_Cand]:
             pos = end
         if cur == "¥":
             cur = _yen(text)
-        if m.group("pre") and not s1 and not n2 and m.group("pre").upper() in {"RMB", "USD", "CNY", "EUR", "GBP"}:
-            pass
         sc1 = _scale(s1) if s1 else _scale(s2)
         v1 = _num(n1) * sc1
         v2 = _num(n2) * _scale(s2 or s1) if n2 is not None else None
@@ -166,12 +163,10 @@ def _percent(text: str) -> list[_Cand]:
         else:
             if text[: m.start()].rstrip().lower().endswith("from"):
                 # "from 5% to 10%": two figures
-                first = PERCENT_RE.match(text, m.start())
                 a = re.match(r"\d[\d,.]*\s?(?:%|percent|per cent)", text[m.start():], re.I)
                 if a:
                     out.append(_Cand(m.start(), m.start() + a.end(), "percent", _num(m.group("n1")), unit="%"))
                 out.append(_Cand(m.start("n2"), m.end(), "percent", _num(m.group("n2")), unit="%"))
-                del first
                 continue
             out.append(_Cand(m.start(), m.end(), "percent", _num(m.group("n1")), _num(m.group("n2")), unit="%"))
     return out
@@ -352,7 +347,7 @@ class _Ctx:
             if tok.pos_ != "PROPN" and not (tok.dep_ == "poss" and tok.is_upper and len(tok.text) > 1):
                 return None
             toks = [t for t in tok.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"] + [tok]
-        if not toks:
+        if not toks or any(t.i in self.fig_token_ids or t.like_num or t.lower_ in CUR_PREFIX for t in toks):
             return None
         surface = tok.doc[toks[0].i: toks[-1].i + 1].text
         surface = re.sub(r"(?:'s|’s|'|’)$", "", surface).strip()
@@ -421,6 +416,8 @@ class _Ctx:
             i += 1
         words = doc[i: head.i + 1].text
         words = re.sub(r"\s*-\s*", "-", words)
+        if doc[i].is_sent_start and doc[i].is_title and not doc[i].ent_type_ and len(doc[i].text) > 1:
+            words = words[0].lower() + words[1:]
         return words, subject, region
 
     def noun_head(self, tok):
@@ -808,7 +805,7 @@ def extract_figures(sent, article_id: str, sentence_idx: int, resolve_entity: Re
         if subj is not None and subj[0] == "REGION":
             region = region or subj[1]
             subj = None
-        if metric is not None and metric.lower() in ("it", "they", "company", "which", "that"):
+        if metric is not None and metric.lower() in ("it", "they", "company", "which", "that", "m", "mn", "bn", "pct", "%", "percent"):
             metric = None
         rows.append([c, direction, metric, subj, region or region_sent, gov])
 

@@ -50,14 +50,14 @@ _BEG = r"(?<![\w.$€£¥/-])"
 _RANGE_SEP = r"\s?(?:-|–|to)\s?"
 
 MONEY_RE = re.compile(
-    rf"(?:between\s)?{_BEG}(?P<pre>{_PRE})\s?(?P<n1>{_NUM})(?P<s1>{_SCALE})?{_END}"
+    rf"(?:between\s)?{_BEG}(?P<pre>{_PRE})\s?(?P<n1>{_NUM})(?P<s1>{_SCALE}|\s(?:m|mn|b)(?=[\s,.;)]|$))?{_END}"
     rf"(?:(?:{_RANGE_SEP}|\sand\s)(?P=pre)?\s?(?P<n2>{_NUM})(?P<s2>{_SCALE})?{_END})?"
-    rf"|{_BEG}(?P<n3>{_NUM})(?:(?:{_RANGE_SEP})(?P<n4>{_NUM}))?(?P<s3>{_SCALE})?\s?(?P<post>{_POST})(?![\w$€£¥])",
+    rf"|{_BEG}(?P<n3>{_NUM})(?:(?:{_RANGE_SEP})(?P<n4>{_NUM}))?(?P<s3>{_SCALE})?\s?(?P<post>{_POST})(?![\w$€£¥])(?!\s?\d)",
     re.I,
 )
 PERCENT_RE = re.compile(
-    rf"{_BEG}(?P<n1>{_NUM})\s?(?:%|percent|per\scent)?(?:{_RANGE_SEP})(?P<n2>{_NUM})\s?(?:%|percent\b|per\scent\b)"
-    rf"|{_BEG}(?P<n3>{_NUM})\s?(?:%|percent\b|per\scent\b)",
+    rf"{_BEG}(?P<n1>{_NUM})\s?(?:%|percent|per\scent|pct)?(?:{_RANGE_SEP})(?P<n2>{_NUM})\s?(?:%|percent\b|per\scent\b|pct\b)"
+    rf"|{_BEG}(?P<n3>{_NUM})\s?(?:%|percent\b|per\scent\b|pct\b)",
     re.I,
 )
 PP_RE = re.compile(

