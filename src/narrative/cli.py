@@ -50,18 +50,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--days", type=int, help="days of news the digest covers (default from settings: 1)")
     p.add_argument("--send", action="store_true", help="send through the configured SMTP server")
 
-    p = sub.add_parser("sql", help="run SQL on a read-only connection and print a table (no query: interactive)")
-    _common(p)
-    p.add_argument("query", nargs="?", help="SQL text; omit for an interactive prompt")
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
-
-    p = sub.add_parser("queries", help="list the named views with a line each")
-    _common(p)
-
     p = sub.add_parser("serve", help="run the daily flow on a schedule (Prefect serve; cron from settings)")
     _common(p)
     p.add_argument("--cron", help="cron expression (default from settings: '0 6 * * *')")
+
+    # command groups that live beside the layer they expose; each registers its parsers and handlers
+    for module in _COMMAND_MODULES:
+        _import(module).register(sub, _common, COMMANDS)
     return parser
+
+
+_COMMAND_MODULES = ("narrative.flows.cli_extract", "narrative.flows.cli_models", "narrative.flows.cli_warehouse")
+
+
+def _import(name: str):
+    import importlib
+
+    return importlib.import_module(name)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -134,21 +139,6 @@ def cmd_digest(args) -> int:
     return 0 if not status.startswith("failed") else 1
 
 
-def cmd_sql(args) -> int:
-    from .flows.sqlshell import run_sql
-
-    s = _settings(args)
-    return run_sql(s.db, args.query, args.format)
-
-
-def cmd_queries(args) -> int:
-    from .warehouse.views import VIEWS
-
-    for name, (doc, _sql) in VIEWS.items():
-        print(f"{name:24} {doc}")
-    return 0
-
-
 def cmd_serve(args) -> int:
     from .flows.daily import daily_ingest
 
@@ -160,7 +150,7 @@ def cmd_serve(args) -> int:
     return 0
 
 
-COMMANDS = {"demo": cmd_demo, "ingest": cmd_ingest, "digest": cmd_digest, "sql": cmd_sql, "queries": cmd_queries, "serve": cmd_serve}
+COMMANDS = {"demo": cmd_demo, "ingest": cmd_ingest, "digest": cmd_digest, "serve": cmd_serve}
 
 if __name__ == "__main__":
     raise SystemExit(main())
