@@ -112,53 +112,96 @@ def clean_title(title: str | None, site: str | None) -> str | None:
     return t or None
 
 
-def extract_article(html: str, url: str, fetched_at: datetime, entry: FeedEntry | None = None,
-                    min_words: int = 120, now: datetime | None = None) -> Article | Skipped:
-    """Clean text and metadata from one page, or the reason it is not an article worth storing."""
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """What one page yields before any policy (skip rules) is applied: `narrative extract` prints it."""
+
+    url: str
+    canonical_url: str
+    title: str | None
+    authors: tuple[str, ...]
+    published_at: datetime | None
+    site: str | None
+    language: str | None
+    text: str
+    date_source: str | None = None  # which signal gave the date: meta, json-ld, time, htmldate, feed
+
+
+def extract_page(html: str, url: str, entry: FeedEntry | None = None, now: datetime | None = None) -> Extraction:
+    """Clean text and metadata of one page (trafilatura for the body, our own reading of the metadata)."""
     now = now or datetime.now(timezone.utc)
-    try:
-        tree = lxml.html.fromstring(html)
-    except (lxml.etree.ParserError, ValueError) as exc:
-        return Skipped(url, "unreadable", f"HTML did not parse: {exc}")
+    tree = parse_html(html)
+    published, date_source = None, None
+    for raw in _meta_dates(tree):
+        published = sane_date(parse_datetime(raw), now)
+        if published:
+            date_source = "meta"
+            break
+    canonical = canonicalize(_canonical_link(tree) or url)
+    declared_lang = tree.get("lang")
     doc = trafilatura.bare_extraction(tree, url=url, with_metadata=True, include_comments=False,
                                       favor_precision=True, include_tables=False)
-    if doc is None or not (doc.text or "").strip():
-        return Skipped(url, "empty", "no article body found", entry.title if entry else None)
+    if doc is None:
+        return Extraction(url, canonical, entry.title if entry else None, (), published, site_of(url), None, "", date_source)
     site = doc.sitename or site_of(url)
     title = clean_title(doc.title or (entry.title if entry else None), site)
-    text = clean_text(doc.text, title)
+    text = clean_text(doc.text or "", title)
+    if published is None:
+        published = sane_date(parse_datetime(doc.date), now)
+        date_source = "htmldate" if published else None
+    if published is None and entry is not None:
+        published = sane_date(entry.published_at, now)
+        date_source = "feed" if published else None
+    authors = tuple(a.strip() for a in re.split(r";|,| and ", doc.author or "") if a.strip())
+    return Extraction(url, canonical, title, authors, published, site, detect_language(text, declared_lang), text, date_source)
+
+
+def extract_article(html: str, url: str, fetched_at: datetime, entry: FeedEntry | None = None,
+                    min_words: int = 120, now: datetime | None = None) -> Article | Skipped:
+    """An Article worth storing, or the reason the page is not one (paywall stub, no body, too short)."""
+    try:
+        ex = extract_page(html, url, entry, now)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        return Skipped(url, "unreadable", f"HTML did not parse: {exc}")
+    text, title = ex.text, ex.title
+    if not text.strip():
+        return Skipped(url, "empty", "no article body found", title)
     if looks_paywalled(text, min_words):
         return Skipped(url, "paywall", f"subscription stub of {len(text.split())} words", title)
     n_words = len(text.split())
-    if n_words < min_words and looks_paywalled(tree.text_content(), min_words * 10):
+    if n_words < min_words and looks_paywalled(_visible_text(html), min_words * 10):
         return Skipped(url, "paywall", f"subscription stub: {n_words} words of body and a subscribe prompt", title)
     if n_words < min_words:
         return Skipped(url, "too_short", f"{n_words} words < {min_words}", title)
-
-    published = None
-    for raw in [*_meta_dates(tree), doc.date]:
-        published = sane_date(parse_datetime(raw), now)
-        if published:
-            break
-    if published is None and entry is not None:
-        published = sane_date(entry.published_at, now)
-
-    canonical = canonicalize(_canonical_link(tree) or url)
-    authors = tuple(a.strip() for a in re.split(r";|,| and ", doc.author or "") if a.strip())
     norm = re.sub(r"\W+", " ", text.lower()).strip()
     return Article(
-        id=article_id(canonical),
+        id=article_id(ex.canonical_url),
         url=entry.url if entry else url,
-        canonical_url=canonical,
-        site=site,
+        canonical_url=ex.canonical_url,
+        site=ex.site,
         title=title,
-        authors=authors,
-        published_at=published,
+        authors=ex.authors,
+        published_at=ex.published_at,
         fetched_at=fetched_at,
-        language=detect_language(text, tree.get("lang")),
+        language=ex.language,
         text=text,
         content_hash=hashlib.sha256(norm.encode("utf-8")).hexdigest()[:32],
         feed_url=entry.feed_url if entry else None,
         word_count=n_words,
-        extra={"final_url": url},
+        extra={"final_url": url, "date_source": ex.date_source},
     )
+
+
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+
+
+def parse_html(html: str):
+    """lxml refuses a str that still carries an XML encoding declaration (XHTML): the text is already decoded."""
+    return lxml.html.fromstring(XML_DECLARATION.sub("", html, count=1) if html.lstrip().startswith("<?") else html)
+
+
+def _visible_text(html: str) -> str:
+    try:
+        return parse_html(html).text_content()
+    except (lxml.etree.ParserError, ValueError):
+        return ""

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import feedparser
 
+from .encoding import to_utf8_xml
 from .records import FeedEntry, FeedResult
 
 log = logging.getLogger(__name__)
@@ -55,24 +56,30 @@ def unwrap_redirect(url: str) -> str:
 
 
 def parse_feed(data: bytes, url: str, headers: dict | None = None) -> FeedResult:
-    """Parse feed bytes. A malformed feed keeps what can be salvaged; its problem is recorded."""
-    parsed = feedparser.parse(data, response_headers={k.lower(): v for k, v in (headers or {}).items()})
+    """Parse feed bytes (RSS 0.9x/1.0/2.0, Atom, RDF). We decide the charset (BOM, HTTP charset, XML
+    declaration checked against the bytes, detection) and hand feedparser UTF-8; relative links resolve
+    against xml:base, then the feed's URL. A malformed feed keeps what can be salvaged; its problem is recorded."""
+    headers = {k.lower(): v for k, v in (headers or {}).items()}
+    utf8, decoded = to_utf8_xml(data, _charset(headers.get("content-type")))
+    parsed = feedparser.parse(utf8, response_headers={"content-type": "application/xml; charset=utf-8", "content-location": url},
+                              resolve_relative_uris=False)
     problems: list[str] = []
+    if decoded.note:
+        problems.append(f"encoding: {decoded.note}")
     if parsed.get("bozo"):
         exc = parsed.get("bozo_exception")
         problems.append(f"malformed feed ({type(exc).__name__}: {str(exc)[:160]})")
     feed = parsed.get("feed", {})
-    title = feed.get("title")
+    title = (feed.get("title") or "").strip() or None
     version = parsed.get("version") or ""
     if not parsed.entries and not version:
         problems.append("not a feed (no RSS/Atom/RDF root element)")
         return FeedResult(url=url, status="failed", title=title, problems=tuple(problems))
-    base = feed.get("link") if feed.get("link", "").startswith("http") else url
     entries = []
     for e in parsed.entries:
         link = _entry_link(e, url)
         if not link:
-            problems.append(f"entry without a link skipped: {e.get('title', '?')[:80]!r}")
+            problems.append(f"entry without a link skipped: {(e.get('title') or '?')[:80]!r}")
             continue
         src = e.get("source") or {}
         entries.append(
@@ -85,5 +92,13 @@ def parse_feed(data: bytes, url: str, headers: dict | None = None) -> FeedResult
                 source=src.get("title") if isinstance(src, dict) else None,
             )
         )
-    del base
-    return FeedResult(url=url, status="ok", title=title, entries=tuple(entries), problems=tuple(problems))
+    return FeedResult(url=url, status="ok", title=title, entries=tuple(entries), problems=tuple(problems),
+                      items=len(parsed.entries), version=version or None)
+
+
+def _charset(content_type: str | None) -> str | None:
+    for part in (content_type or "").split(";")[1:]:
+        k, _, v = part.partition("=")
+        if k.strip().lower() == "charset" and v.strip():
+            return v.strip().strip("\"'")
+    return None

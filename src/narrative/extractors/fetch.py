@@ -212,7 +212,7 @@ class Fetcher:
             body=body,
             encoding=resp.charset_encoding,
             fetched_at=datetime.now(timezone.utc),
-            headers={k: resp.headers[k] for k in ("etag", "last-modified") if k in resp.headers},
+            headers={k: resp.headers[k] for k in ("etag", "last-modified", "content-type", "retry-after") if k in resp.headers},
         )
 
     # -- with retries ---------------------------------------------------------------------------

@@ -28,6 +28,8 @@ class FeedResult:
     etag: str | None = None
     last_modified: str | None = None
     http_status: int | None = None
+    items: int = 0  # entries in the document, including any skipped (no link)
+    version: str | None = None  # feedparser's name for the format: rss20, atom10, rss10 (RDF), ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,14 +42,13 @@ class FetchedPage:
     encoding: str | None
     fetched_at: datetime
     attempts: int = 1
-    headers: dict = field(default_factory=dict, compare=False, hash=False)  # etag, last-modified
+    headers: dict = field(default_factory=dict, compare=False, hash=False)  # etag, last-modified, content-type
 
     def text(self) -> str:
-        enc = self.encoding or "utf-8"
-        try:
-            return self.body.decode(enc, errors="replace")
-        except LookupError:
-            return self.body.decode("utf-8", errors="replace")
+        """The body decoded: BOM, the HTTP charset, <meta charset>, checked against the bytes, then detection."""
+        from .encoding import decode_html
+
+        return decode_html(self.body, self.encoding)
 
 
 @dataclass(frozen=True, slots=True)

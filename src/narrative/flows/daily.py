@@ -22,6 +22,7 @@ from ..extractors.records import FetchedPage
 from ..models.annotate import TextDoc
 from ..models.entities import EntityTable
 from ..warehouse.db import Warehouse
+from ..warehouse.staging import check_no_run
 from ..warehouse import rows as R
 from . import steps
 from .progress import Progress
@@ -65,7 +66,7 @@ def triage(articles, s: Settings, wh: Warehouse):
     deduper = Deduper(threshold=s.near_duplicate_threshold)
     for aid, chash, sig in wh.signatures():
         deduper.add(aid, chash, sig)
-    known = {a.id for a in articles} & set(_stored_ids(wh, [a.id for a in articles]))
+    known = {a.id for a in articles} & set(wh.stored_ids([a.id for a in articles]))
     return steps.triage(articles, deduper, RelevanceScorer(Topic.load(s.topic)), known)
 
 
@@ -98,8 +99,8 @@ def digest(wh: Warehouse, s: Settings, out_dir: str | None, run_id: str):
 def daily_ingest(s: Settings, out_dir: str | None = None, trigger: str = "ingest", show_progress: bool = True) -> RunReport:
     progress = Progress(enabled=show_progress)
     run_id = f"{trigger}-{steps.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
-    with Warehouse.open(s.db) as wh:
-        wh.begin_run(run_id, trigger, s.hash())
+    # The run writes into a staging file and merges at finish_run: readers are blocked only for the merge.
+    with Warehouse.stage(s.db, run_id, trigger, s.hash()) as wh:
         try:
             fetcher = steps.make_fetcher(s)
             clock = _Clock()
@@ -123,7 +124,8 @@ def daily_ingest(s: Settings, out_dir: str | None = None, trigger: str = "ingest
             raise
         report = RunReport(run_id, counts, fails, inserted, timings=clock.seconds)
         if out_dir is not None or s.smtp_host:
-            paths, status = digest(wh, s, out_dir, run_id)
+            with Warehouse.open(s.db, wait=120) as main:
+                paths, status = digest(main, s, out_dir, run_id)
             report.digest_paths, report.digest_status = tuple(paths), status
     return report
 
@@ -158,12 +160,9 @@ def _annotate_all(s: Settings, docs: list[TextDoc], progress: Progress):
     return out, models
 
 
-def _stored_ids(wh: Warehouse, ids: list[str]) -> list[str]:
-    return [r[0] for r in wh.con.execute("SELECT id FROM articles WHERE list_contains(?, id)", [ids]).fetchall()]
-
-
 def run_daily(s: Settings, out_dir: str | Path | None = None, trigger: str = "ingest", show_progress: bool = True) -> RunReport:
     """Run the flow with the configured task runner (thread pool, or Dask when `task_runner = "dask"`)."""
+    check_no_run(s.db)  # a second run gets a clear message before Prefect starts a flow run
     f = daily_ingest
     if s.task_runner == "dask":
         from prefect_dask import DaskTaskRunner

@@ -1,4 +1,4 @@
-"""`narrative sql`: queries on a read-only connection, printed as a table, CSV or JSON."""
+"""`narrative sql`, `search`, `export`: read-only connections; results as a table, CSV, JSON or Parquet."""
 
 from __future__ import annotations
 
@@ -37,31 +37,86 @@ def print_rows(cols: list[str], rows: list[tuple], fmt: str = "table", out=sys.s
     out.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n")
 
 
-def run_sql(db: str, query: str | None, fmt: str = "table") -> int:
+def _write_parquet(cur, output: str) -> int:
+    """Stream a result into a Parquet file (record batches, never the whole result in Python objects)."""
+    import pyarrow.parquet as pq
+
+    reader = cur.fetch_record_batch()
+    n = 0
+    with pq.ParquetWriter(output, reader.schema) as w:
+        for batch in reader:
+            w.write_batch(batch)
+            n += batch.num_rows
+    return n
+
+
+def _run_one(wh: Warehouse, query: str, fmt: str, output: str | None, out=sys.stdout) -> None:
+    cur = wh.con.execute(query)
+    if fmt == "parquet":
+        n = _write_parquet(cur, output)
+        print(f"wrote {n} row{'s' if n != 1 else ''} to {output}", file=sys.stderr)
+        return
+    cols = [d[0] for d in cur.description] if cur.description else []
+    rows = cur.fetchall()
+    if output:
+        with open(output, "w", newline="") as f:
+            print_rows(cols, rows, fmt, out=f)
+    else:
+        print_rows(cols, rows, fmt, out=out)
+
+
+def run_sql(db: str, query: str | None, fmt: str = "table", output: str | None = None, wait: float = 5.0) -> int:
+    """One query, or an interactive prompt. The prompt opens the file per statement, so an idle session
+    never keeps the daily run from merging."""
     import duckdb
 
-    with Warehouse.open(db, read_only=True) as wh:
-        if query:
+    if fmt == "parquet" and not output:
+        print("narrative sql: --format parquet needs --output FILE", file=sys.stderr)
+        return 2
+    if query:
+        with Warehouse.open(db, read_only=True, wait=wait) as wh:
             try:
-                cols, rows = wh.query(query)
+                _run_one(wh, query, fmt, output)
             except duckdb.Error as exc:
                 print(f"narrative sql: {exc}", file=sys.stderr)
                 return 1
-            print_rows(cols, rows, fmt)
+        return 0
+    Warehouse.open(db, read_only=True, wait=wait).close()  # fail now, clearly, if there is no file
+    print(f"narrative sql on {db} (read-only, opened per statement). End statements with ';'. Ctrl-D to quit.")
+    buf = ""
+    while True:
+        try:
+            line = input("sql> " if not buf else "...> ")
+        except EOFError:
+            print()
             return 0
-        print(f"narrative sql on {db} (read-only). End statements with ';'. Ctrl-D to quit.")
-        buf = ""
-        while True:
+        buf += line + "\n"
+        if buf.strip().endswith(";"):
             try:
-                line = input("sql> " if not buf else "...> ")
-            except EOFError:
-                print()
-                return 0
-            buf += line + "\n"
-            if buf.strip().endswith(";"):
-                try:
-                    cols, rows = wh.query(buf.strip().rstrip(";"))
-                    print_rows(cols, rows, fmt)
-                except duckdb.Error as exc:
-                    print(f"error: {exc}")
-                buf = ""
+                with Warehouse.open(db, read_only=True, wait=wait) as wh:
+                    _run_one(wh, buf.strip().rstrip(";"), "table" if fmt == "parquet" else fmt, None)
+            except duckdb.Error as exc:
+                print(f"error: {exc}")
+            except WarehouseError as exc:
+                print(f"error: {exc}")
+            buf = ""
+
+
+def run_search(db: str, query: str, limit: int = 10, fmt: str = "table", wait: float = 5.0) -> int:
+    with Warehouse.open(db, read_only=True, wait=wait) as wh:
+        cols, rows = wh.search(query, limit)
+    if not rows:
+        print(f"no articles match {query!r}", file=sys.stderr)
+        return 1
+    print_rows(cols, rows, fmt)
+    return 0
+
+
+def run_export(db: str, out_dir: str, wait: float = 5.0) -> int:
+    with Warehouse.open(db, read_only=True, wait=wait) as wh:
+        counts = wh.export_parquet(out_dir)
+    for table, n in counts.items():
+        print(f"{table:20} {n:>10} rows")
+    print(f"Parquet under {out_dir}/<table>/ (date tables partitioned as day=YYYY-MM-DD); "
+          f"e.g. SELECT * FROM read_parquet('{out_dir}/articles/**/*.parquet', hive_partitioning = true)")
+    return 0

@@ -46,7 +46,7 @@ def read_feed(fetcher: Fetcher, url: str, etag: str | None, last_modified: str |
                           http_status=exc.status_code)
     if page.status_code == 304:
         return FeedResult(url, "not_modified", etag=etag, last_modified=last_modified, http_status=304)
-    result = parse_feed(page.body, page.final_url, headers={"content-type": page.content_type})
+    result = parse_feed(page.body, page.final_url, headers=page.headers)
     return replace(result, url=url, etag=_header(page, "etag") or etag, last_modified=_header(page, "last-modified") or last_modified,
                    http_status=page.status_code)
 

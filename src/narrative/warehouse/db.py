@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -12,8 +13,10 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from . import fts
 from .migrations import MIGRATIONS
-from .views import VIEWS
+from .runlock import RunLock, describe
+from .views import MACROS, VIEWS
 
 log = logging.getLogger(__name__)
 
@@ -26,21 +29,53 @@ class WarehouseLocked(WarehouseError):
     """Another process holds the file (DuckDB allows one writer, and no reader while it writes)."""
 
 
-def _connect(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+class RunInProgress(WarehouseLocked):
+    """Another run holds this warehouse's run lock (one run at a time)."""
+
+
+def _config() -> dict:
     config = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
-    try:
-        return duckdb.connect(path, read_only=read_only, config=config)
-    except duckdb.IOException as exc:
-        msg = str(exc)
-        if "lock" in msg.lower():
-            pid = re.search(r"PID (\d+)", msg)
-            holder = f"process {pid.group(1)}" if pid else "another process"
-            raise WarehouseLocked(
-                f"{path} is in use by {holder} (DuckDB lets one process write and no one else open the file "
-                f"meanwhile). A daily run usually holds it for well under a minute: try again shortly, or "
-                f"query a copy (`narrative sql --snapshot`)."
-            ) from exc
-        raise WarehouseError(f"cannot open {path}: {msg}") from exc
+    ext_dir = fts.extension_directory()
+    if ext_dir:
+        config["extension_directory"] = ext_dir
+    return config
+
+
+def _connect(path: str, read_only: bool, wait: float = 0.0) -> duckdb.DuckDBPyConnection:
+    """Open with nothing that downloads; if another process holds the file, retry for `wait` seconds,
+    then raise WarehouseLocked saying who holds it and what to do."""
+    deadline = time.monotonic() + wait
+    delay = 0.05
+    while True:
+        try:
+            con = duckdb.connect(path, read_only=read_only, config=_config())
+            fts.load(con)
+            return con
+        except duckdb.IOException as exc:
+            msg = str(exc)
+            if "lock" not in msg.lower():
+                raise WarehouseError(f"cannot open {path}: {msg}") from exc
+            if time.monotonic() >= deadline:
+                raise WarehouseLocked(_locked_message(path, msg, read_only, wait)) from exc
+            time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
+            delay = min(delay * 2, 1.0)
+
+
+def _locked_message(path: str, duckdb_msg: str, read_only: bool, waited: float) -> str:
+    pid = re.search(r"PID (\d+)", duckdb_msg)
+    holder = f"process {pid.group(1)}" if pid else "another process"
+    run = RunLock.holder(path)
+    waited_s = f" (waited {waited:g}s)" if waited else ""
+    if run and str(run.get("pid")) == (pid.group(1) if pid else None):
+        who = f"{holder}, {describe(run)}"
+        advice = ("a run holds the file only while it merges its staged results, usually a few seconds: "
+                  "try again shortly")
+    else:
+        who = f"{holder} (not a narrative run: a `narrative digest`, or a DuckDB shell or BI tool that opened it "
+        who += "without read-only)" if read_only else "or a reader keeping a connection open)"
+        advice = "try again when it closes the file, or ask whoever runs that process to close it"
+    return (f"{path} is in use by {who}{waited_s}. DuckDB lets one process write a file, and while it writes "
+            f"no other process can open it, even read-only. {advice[0].upper() + advice[1:]}.")
 
 
 class Warehouse:
@@ -52,17 +87,32 @@ class Warehouse:
         self.read_only = read_only
 
     @classmethod
-    def open(cls, path: str | Path, read_only: bool = False) -> "Warehouse":
+    def open(cls, path: str | Path, read_only: bool = False, wait: float = 0.0) -> "Warehouse":
+        """Open a file; a writer migrates it (upgrading an older file in place) and refreshes the views.
+        `wait`: seconds to keep retrying while another process holds the file."""
         path = str(path)
         if read_only and path != ":memory:" and not Path(path).exists():
             raise WarehouseError(f"no warehouse at {path}: run `narrative ingest` or `narrative demo` first")
         if not read_only and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        wh = cls(_connect(path, read_only), path, read_only)
+        wh = cls(_connect(path, read_only, wait), path, read_only)
         if not read_only:
-            wh.migrate()
-            wh.refresh_views()
+            try:
+                wh.migrate()
+                wh.refresh_views()
+                if not fts.has_index(wh.con) and wh.search_available():
+                    wh.refresh_search_index()  # files made before search existed
+            except BaseException:
+                wh.close()
+                raise
         return wh
+
+    @classmethod
+    def stage(cls, path: str | Path, run_id: str, trigger: str, settings_hash: str, wait: float = 120.0):
+        """A run that writes into a staging file and merges into `path` at the end (see staging.py)."""
+        from .staging import StagedRun
+
+        return StagedRun.begin(str(path), run_id, trigger, settings_hash, wait)
 
     def close(self) -> None:
         self.con.close()
@@ -105,9 +155,46 @@ class Warehouse:
         return applied
 
     def refresh_views(self) -> None:
-        for name, (doc, sql) in VIEWS.items():
-            self.con.execute(f"CREATE OR REPLACE VIEW {name} AS {sql}")
-            self.con.execute(f"COMMENT ON VIEW {name} IS '{doc.replace(chr(39), chr(39) * 2)}'")
+        """Views and table macros follow the code: recreated by every writer, in one transaction."""
+        self.con.execute("BEGIN")
+        try:
+            for name, (doc, sql) in VIEWS.items():
+                self.con.execute(f"CREATE OR REPLACE VIEW {name} AS {sql}")
+                self.con.execute(f"COMMENT ON VIEW {name} IS {_literal(doc)}")
+            for name, (_doc, params, sql) in MACROS.items():
+                self.con.execute(f"CREATE OR REPLACE MACRO {name}({params}) AS TABLE {sql}")
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    # -- full-text search -----------------------------------------------------------------------
+    def search_available(self) -> bool:
+        return bool(self.con.execute(
+            "SELECT count(*) FROM duckdb_extensions() WHERE extension_name = 'fts' AND loaded").fetchone()[0])
+
+    def refresh_search_index(self) -> None:
+        """Rebuild the BM25 index over articles (title + text) and the `search_articles` macro."""
+        if not self.search_available():
+            log.warning("fts extension unavailable (is duckdb-ext-fts installed?): search index not built")
+            return
+        self.con.execute("BEGIN")
+        try:
+            fts.refresh_index(self.con)
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def search(self, query: str, limit: int = 20) -> tuple[list[str], list[tuple]]:
+        """Articles ranked by BM25 for `query` (id, day, site, title, status, score, url)."""
+        if not self.search_available():
+            raise WarehouseError("full-text search needs the fts extension from the `duckdb-ext-fts` package "
+                                 f"(pip install duckdb-ext-fts=={duckdb.__version__}.*)")
+        try:
+            return fts.search(self.con, query, limit)
+        except fts.SearchUnavailable as exc:
+            raise WarehouseError(str(exc)) from exc
 
     # -- runs -----------------------------------------------------------------------------------
     def begin_run(self, run_id: str, trigger: str, settings_hash: str) -> None:
@@ -121,11 +208,12 @@ class Warehouse:
             [run_id, _now(), trigger, settings_hash],
         )
 
-    def finish_run(self, run_id: str, status: str, counts: dict, failures: dict, models: dict, message: str | None = None) -> None:
+    def finish_run(self, run_id: str, status: str, counts: dict, failures: dict, models: dict, message: str | None = None) -> dict:
         self.con.execute(
             "UPDATE runs SET finished_at = ?, status = ?, counts = ?, failures = ?, model_versions = ?, message = ? WHERE id = ?",
             [_now(), status, json.dumps(counts), json.dumps(failures), json.dumps(models), message, run_id],
         )
+        return {}
 
     # -- state the flow needs before it fetches -------------------------------------------------
     def feed_state(self, feed_url: str) -> tuple[str | None, str | None]:
@@ -170,14 +258,15 @@ class Warehouse:
         ).fetchall()
 
     # -- loading --------------------------------------------------------------------------------
-    def load(self, tables: dict[str, list[dict]], run_id: str) -> dict[str, int]:
+    def load(self, tables: dict[str, list[dict] | pa.Table], run_id: str) -> dict[str, int]:
         """Load one run's rows in one transaction: bulk through Arrow, keyed upserts, so loading the
-        same rows twice changes nothing. Returns rows inserted per table."""
+        same rows twice changes nothing. Rows are dicts or a ready Arrow table (columns named as in the
+        table; `run_id` is set here). Returns rows inserted per table."""
         inserted: dict[str, int] = {}
         self.con.execute("BEGIN")
         try:
             for table, rows in tables.items():
-                if not rows:
+                if not len(rows):
                     inserted[table] = 0
                     continue
                 inserted[table] = self._bulk_insert(table, rows, run_id)
@@ -187,13 +276,21 @@ class Warehouse:
             raise
         return inserted
 
-    def _bulk_insert(self, table: str, rows: list[dict], run_id: str) -> int:
+    def _bulk_insert(self, table: str, rows: list[dict] | pa.Table, run_id: str) -> int:
         cols = self._columns(table)
+        if not cols:
+            raise WarehouseError(f"no table {table!r} in the warehouse")
         keys = self._primary_key(table)
-        data = {c: [r.get(c) for r in rows] for c in cols if c in rows[0] or c == "run_id"}
-        if "run_id" in cols:
-            data["run_id"] = [run_id] * len(rows)
-        arrow = pa.table(data) if not _has_nested_nulls(data) else pa.Table.from_pylist([{c: data[c][i] for c in data} for i in range(len(rows))])
+        if isinstance(rows, pa.Table):
+            arrow = rows.select([c for c in rows.column_names if c in cols and c != "run_id"])
+            if "run_id" in cols:
+                arrow = arrow.append_column("run_id", pa.array([run_id] * arrow.num_rows, pa.string()))
+            data = dict.fromkeys(arrow.column_names)
+        else:
+            data = {c: [r.get(c) for r in rows] for c in cols if c in rows[0] or c == "run_id"}
+            if "run_id" in cols:
+                data["run_id"] = [run_id] * len(rows)
+            arrow = pa.table(data) if not _has_nested_nulls(data) else pa.Table.from_pylist([{c: data[c][i] for c in data} for i in range(len(rows))])
         self.con.register("_batch", arrow)
         try:
             names = ", ".join(data)
@@ -221,14 +318,53 @@ class Warehouse:
         ).fetchone()
         return list(row[0]) if row else []
 
-    def sync_entities(self, rows: Iterable[dict]) -> None:
+    def sync_entities(self, rows: Iterable[dict], run_id: str | None = None) -> None:
         rows = list(rows)
         if rows:
             self.con.register("_ents", pa.Table.from_pylist(rows))
             try:
-                self.con.execute("INSERT OR REPLACE INTO entities SELECT id, name, type, parent_id, aliases FROM _ents")
+                self.con.execute("INSERT OR REPLACE INTO entities (id, name, type, parent_id, aliases, run_id) "
+                                 "SELECT id, name, type, parent_id, aliases, ? FROM _ents", [run_id])
             finally:
                 self.con.unregister("_ents")
+
+    def stored_ids(self, ids: Sequence[str]) -> list[str]:
+        """Which of these article ids are already stored."""
+        return [r[0] for r in self.con.execute("SELECT id FROM articles WHERE list_contains(?, id)", [list(ids)]).fetchall()]
+
+    # -- merging a staged run ---------------------------------------------------------------------
+    def merge(self, staging_path: str, data: bool = True) -> dict[str, int]:
+        """Copy a staging file's rows into this file in one transaction (keyed upserts, as `load`);
+        with data=False only its `runs` rows (a failed run leaves its lineage, not half its data).
+        Returns rows inserted per table; rebuilds the search index if articles arrived."""
+        self.con.execute(f"ATTACH {_literal(staging_path)} AS staged (READ_ONLY)")
+        inserted: dict[str, int] = {}
+        try:
+            self.con.execute("BEGIN")
+            try:
+                for table in MERGE_ORDER if data else ("runs",):
+                    cols = ", ".join(self._columns(table))
+                    verb = "INSERT OR REPLACE" if table in UPSERT_TABLES or table == "runs" else "INSERT OR IGNORE"
+                    before = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                    self.con.execute(f"{verb} INTO {table} ({cols}) SELECT {cols} FROM staged.{table}")
+                    inserted[table] = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] - before
+                self.con.execute("COMMIT")
+            except BaseException:
+                self.con.execute("ROLLBACK")
+                raise
+        finally:
+            self.con.execute("DETACH staged")
+        if inserted.get("articles"):
+            self.refresh_search_index()
+        return inserted
+
+    # -- export -----------------------------------------------------------------------------------
+    def export_parquet(self, out_dir: str | Path) -> dict[str, int]:
+        """Every table as Parquet under out_dir/<table>/, partitioned by a date column where it has one
+        (articles' children by their article's publication day), for Spark, Polars, BigQuery, ..."""
+        from .export import export_parquet
+
+        return export_parquet(self.con, Path(out_dir))
 
     def register_models(self, models: dict[str, str], run_id: str) -> None:
         for kind, model in models.items():
@@ -245,6 +381,15 @@ class Warehouse:
 
 # Tables whose rows describe the latest state (replace); all others are append-only facts (ignore).
 UPSERT_TABLES = frozenset({"feed_state", "feeds", "entities"})
+
+# What a staged run merges, parents first.
+MERGE_ORDER = ("runs", "entities", "annotation_models", "feeds", "feed_state", "fetch_failures", "articles",
+               "sentences", "mentions", "figures", "entity_sentiment", "article_themes", "summaries")
+
+
+def _literal(text: str) -> str:
+    """A SQL string literal (for the few statements that take no parameters: ATTACH, COMMENT)."""
+    return "'" + str(text).replace("'", "''") + "'"
 
 
 def _has_nested_nulls(data: dict) -> bool:

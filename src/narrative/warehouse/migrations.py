@@ -174,3 +174,186 @@ CREATE TABLE digests (
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "core tables", M001_CORE),
 ]
+
+
+# 002: every table and column documented inside the file (`COMMENT ON`), so `duckdb_tables()` /
+# `duckdb_columns()` and BI tools show what each one means; `entities` gains the run that wrote it.
+M002_DOCS: dict[str, tuple[str, dict[str, str]]] = {
+    "schema_migrations": ("Schema migrations applied to this file, one row each (applied in order on open).", {
+        "version": "Migration number (src/narrative/warehouse/migrations.py).",
+        "name": "What the migration does.",
+        "applied_at": "When this file received it.",
+    }),
+    "runs": ("Lineage: one row per flow run (every other row carries the id of the run that wrote it).", {
+        "id": "Run id: <trigger>-<UTC start>-<random>.",
+        "started_at": "When the run started.",
+        "finished_at": "When the run finished (NULL while running or if it crashed).",
+        "status": "running | succeeded | failed (a run found still `running` at the next start is marked failed).",
+        "trigger": "What started it: demo | ingest | serve | test.",
+        "settings_hash": "Hash of the settings the run used (same hash, same configuration).",
+        "model_versions": "JSON: annotation kind -> model name@version used by the run.",
+        "counts": "JSON: rows per stage (feeds, entries, fetched, annotated, rejected, duplicate, skipped, stored, ...).",
+        "failures": "JSON: failure or skip reason -> count (paywall, fetch:http_404, fetch:timeout, ...).",
+        "message": "Error message of a failed run.",
+    }),
+    "feeds": ("The feeds the runs have read (RSS/Atom or search feeds).", {
+        "url": "Feed URL as configured.",
+        "title": "Feed title as the feed states it.",
+        "added_at": "When a run first read it.",
+        "run_id": "Run that last wrote this row.",
+    }),
+    "feed_state": ("Per feed: conditional-GET validators and the outcome of the last read.", {
+        "feed_url": "Feed URL (feeds.url).",
+        "etag": "ETag of the last good response, sent back as If-None-Match.",
+        "last_modified": "Last-Modified of the last good response, sent back as If-Modified-Since.",
+        "last_status": "ok | not_modified | failed.",
+        "http_status": "HTTP status of the last read.",
+        "last_checked_at": "When the feed was last read.",
+        "last_ok_at": "When the feed was last read without failing.",
+        "entries_seen": "Entries the last read listed.",
+        "problems": "What went wrong or looked odd in the last read.",
+        "run_id": "Run that last wrote this row.",
+    }),
+    "fetch_failures": ("Pages a run could not fetch, with the reason (later runs retry a bounded number of times).", {
+        "url": "URL as listed in the feed.",
+        "run_id": "Run that failed to fetch it.",
+        "reason": "http_404, http_5xx, timeout, too_large, not_html, robots, ...",
+        "detail": "Free-text detail of the failure.",
+        "attempts": "Attempts made in that run (retries with backoff on 429/5xx only).",
+        "status_code": "HTTP status of the last attempt, if any.",
+        "failed_at": "When the run gave up.",
+    }),
+    "articles": ("One row per fetched page, whatever became of it (status says which).", {
+        "id": "Stable id: 16 hex chars of sha256(canonical_url).",
+        "url": "URL as listed in the feed (may be an aggregator redirect).",
+        "final_url": "URL after redirects.",
+        "canonical_url": "Canonical URL (rel=canonical or cleaned final URL); unique.",
+        "site": "Publisher site (host without www).",
+        "title": "Headline.",
+        "authors": "Bylines.",
+        "published_at": "Publication time from the page (or the feed).",
+        "fetched_at": "When the page was fetched.",
+        "language": "Detected language (ISO 639-1).",
+        "text": "Clean article text (boilerplate and debris removed).",
+        "word_count": "Words in text.",
+        "content_hash": "Hash of the normalised text (exact duplicates).",
+        "minhash": "MinHash signature of the text (near-duplicates).",
+        "status": "annotated | rejected (off-topic) | duplicate (syndicated copy of duplicate_of) | skipped (see reason).",
+        "reason": "Why rejected or skipped (off-topic: score=..., paywall, empty, ...).",
+        "relevance": "Topic relevance score in [0, 1].",
+        "duplicate_of": "For a duplicate: the id of the original article.",
+        "similarity": "For a near-duplicate: estimated Jaccard similarity to the original.",
+        "feed_url": "Feed that listed it.",
+        "sentiment": "Article sentiment label (current sentiment model at load time).",
+        "sentiment_score": "Article sentiment score: mean positive - negative over its sentences.",
+        "summary": "Extractive summary at load time (see summaries for every model's).",
+        "run_id": "Run that stored it.",
+    }),
+    "sentences": ("Sentences of annotated articles with their sentiment, one row per sentence and sentiment model.", {
+        "article_id": "articles.id.",
+        "idx": "Sentence index within the article, from 0.",
+        "start_char": "Start offset in articles.text.",
+        "end_char": "End offset in articles.text.",
+        "text": "Sentence text.",
+        "sentiment": "positive | negative | neutral.",
+        "sentiment_score": "p_positive - p_negative.",
+        "p_positive": "Classifier probability of positive.",
+        "p_negative": "Classifier probability of negative.",
+        "p_neutral": "Classifier probability of neutral.",
+        "model": "Sentiment model name@version.",
+        "run_id": "Run that wrote it.",
+    }),
+    "entities": ("Canonical entities (companies, products) with their aliases; products roll up to parent_id.", {
+        "id": "Stable lower-case id (alibaba, alibaba-cloud, qwen, ...).",
+        "name": "Display name.",
+        "type": "ORG | PRODUCT.",
+        "parent_id": "Owning entity (entities.id), NULL for a top-level company.",
+        "aliases": "Surface forms that resolve to this entity.",
+        "run_id": "Run that last synchronised the alias table (NULL before migration 002).",
+    }),
+    "mentions": ("Named-entity mentions in annotated articles, resolved to canonical entities where known.", {
+        "article_id": "articles.id.",
+        "sentence_idx": "sentences.idx of the sentence holding it.",
+        "start_char": "Start offset in articles.text.",
+        "end_char": "End offset in articles.text.",
+        "text": "Surface text.",
+        "label": "NER label (ORG, PRODUCT, PERSON, GPE, ...).",
+        "entity_id": "entities.id, NULL when not a tracked entity.",
+        "model": "NER pipeline name@version.",
+        "run_id": "Run that wrote it.",
+    }),
+    "figures": ("Financial figures with the metric, subject, period and direction they describe.", {
+        "article_id": "articles.id.",
+        "sentence_idx": "sentences.idx of the sentence holding it.",
+        "start_char": "Start offset within the sentence.",
+        "surface": "The figure as written (RMB 9.8 billion, 12%).",
+        "kind": "money | percent | percentage_points | count.",
+        "value": "Normalised value (9.8e9 for RMB 9.8 billion; 12 for 12%).",
+        "value_high": "Upper bound of a range, else NULL.",
+        "unit": "Unit of a count (users, tokens, ...).",
+        "currency": "ISO currency of money (CNY, USD, ...).",
+        "qualifier": "about | up to | more than | ... or NULL.",
+        "direction": "up | down | none.",
+        "metric": "What is measured (cloud revenue, capex, free cash flow, ...).",
+        "subject_id": "entities.id the figure is about.",
+        "period": "Period (Q3 2025, FY2026, ...).",
+        "region": "Region, if stated.",
+        "model": "Figure extractor name@version.",
+        "run_id": "Run that wrote it.",
+    }),
+    "entity_sentiment": ("Per article and tracked entity: sentiment toward it (sentences naming it, nudged by figures).", {
+        "article_id": "articles.id.",
+        "entity_id": "entities.id.",
+        "mentions": "Mentions of the entity in the article.",
+        "score": "Mean positive - negative over the sentences naming it, in [-1, 1].",
+        "label": "positive | negative | neutral.",
+        "model": "Sentiment model name@version.",
+        "run_id": "Run that wrote it.",
+    }),
+    "article_themes": ("Per article and theme: how strongly the article is about the theme.", {
+        "article_id": "articles.id.",
+        "theme": "Theme id (src/narrative/data/themes.json).",
+        "score": "Similarity-based score in [0, 1].",
+        "model": "Theme model (embedding) name@version.",
+        "run_id": "Run that wrote it.",
+    }),
+    "summaries": ("Extractive summaries, one per article and summary model.", {
+        "article_id": "articles.id.",
+        "summary": "Up to three sentences (centroid + MMR over sentence embeddings).",
+        "model": "Summary model name@version.",
+        "run_id": "Run that wrote it.",
+    }),
+    "annotation_models": ("Every model version that has written annotations; the views read the newest per kind.", {
+        "kind": "sentiment | ner | figures | themes | summary.",
+        "model": "name@version.",
+        "first_run_id": "First run that used it.",
+        "first_seen_at": "When it was first used (current_models picks the latest per kind).",
+    }),
+    "digests": ("Digests composed from the warehouse, written and/or sent.", {
+        "id": "Digest id.",
+        "created_at": "When it was composed.",
+        "period_start": "First day of news it covers.",
+        "period_end": "Last day of news it covers.",
+        "subject": "Email subject.",
+        "recipients": "Addresses it went to.",
+        "status": "written | sent | failed: <reason>.",
+        "eml_path": "Where the .eml was written.",
+        "run_id": "Run that made it (NULL for `narrative digest`).",
+    }),
+}
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _m002_sql() -> str:
+    lines = ["ALTER TABLE entities ADD COLUMN run_id VARCHAR;"]
+    for table, (doc, cols) in M002_DOCS.items():
+        lines.append(f"COMMENT ON TABLE {table} IS {_quote(doc)};")
+        for col, cdoc in cols.items():
+            lines.append(f"COMMENT ON COLUMN {table}.{col} IS {_quote(cdoc)};")
+    return "\n".join(lines)
+
+
+MIGRATIONS.append((2, "document tables and columns; entities.run_id", _m002_sql()))

@@ -7,6 +7,10 @@ rows never mix with an old one's in a trend.
 from __future__ import annotations
 
 VIEWS: dict[str, tuple[str, str]] = {
+    "entity_aliases": (
+        "Every alias of every canonical entity, one row each (what the entity ruler matches).",
+        """SELECT e.id AS entity_id, e.name, unnest(e.aliases) AS alias FROM entities e""",
+    ),
     "current_models": (
         "The model version whose rows the views read, per annotation kind (the most recently introduced).",
         """SELECT kind, arg_max(model, first_seen_at) AS model FROM annotation_models GROUP BY kind""",
@@ -61,39 +65,61 @@ VIEWS: dict[str, tuple[str, str]] = {
                   ON s.article_id = f.article_id AND s.idx = f.sentence_idx
            WHERE f.model = (SELECT model FROM current_models WHERE kind = 'figures')""",
     ),
+    "figure_claims": (
+        "Per subject, metric, period, kind and currency: how many sources state a figure, the lowest and highest value, and who said what.",
+        """SELECT subject_id, any_value(subject) AS subject, lower(metric) AS metric, period, kind,
+                  coalesce(currency, '') AS currency,
+                  count(DISTINCT site) AS sources, min(value) AS low, max(value) AS high,
+                  list(DISTINCT site || ': ' || surface ORDER BY site || ': ' || surface) AS claims
+           FROM figure_timeline
+           WHERE subject_id IS NOT NULL AND metric IS NOT NULL AND period IS NOT NULL AND value IS NOT NULL
+           GROUP BY subject_id, lower(metric), period, kind, coalesce(currency, '')""",
+    ),
     "figure_conflicts": (
-        "Sources that disagree (beyond 5% relative) on the same metric, subject, period and unit.",
-        """WITH g AS (
-             SELECT subject_id, subject, lower(metric) AS metric, period, kind, coalesce(currency, '') AS currency,
-                    count(DISTINCT site) AS sources, min(value) AS low, max(value) AS high,
-                    list(DISTINCT site || ': ' || surface ORDER BY site || ': ' || surface) AS claims
-             FROM figure_timeline
-             WHERE subject_id IS NOT NULL AND metric IS NOT NULL AND period IS NOT NULL AND value IS NOT NULL
-             GROUP BY ALL)
-           SELECT *, round((high - low) / nullif(abs(high), 0), 4) AS spread
-           FROM g WHERE sources >= 2 AND (high - low) > 0.05 * abs(high)""",
+        "Sources that disagree on the same metric, subject, period and unit beyond 5% relative (any tolerance: figure_conflicts_at(0.1)).",
+        """SELECT *, round((high - low) / nullif(abs(high), 0), 4) AS spread
+           FROM figure_claims WHERE sources >= 2 AND (high - low) > 0.05 * abs(high)""",
+    ),
+    "article_entities": (
+        "Which tracked entities each annotated article names (current NER model), with its day.",
+        """SELECT m.article_id, m.entity_id, count(*) AS mentions, any_value(a.day) AS day
+           FROM mentions m JOIN annotated_articles a ON a.id = m.article_id
+           WHERE m.entity_id IS NOT NULL AND m.model = (SELECT model FROM current_models WHERE kind = 'ner')
+           GROUP BY m.article_id, m.entity_id""",
     ),
     "top_stories": (
-        "Stories ranked by relevance × coverage (syndicated copies) × novelty (fewer earlier stories on the same entities).",
+        "Stories ranked by relevance × coverage (1 + ln(1 + syndicated copies)) × novelty (1 / (1 + ln(1 + stories naming the same entities in the 7 days before)), averaged over its entities).",
         """WITH cov AS (SELECT duplicate_of AS id, count(*) AS copies FROM articles
-                       WHERE status = 'duplicate' GROUP BY 1)
+                       WHERE status = 'duplicate' GROUP BY 1),
+           ed AS (SELECT entity_id, day, count(*) AS n FROM article_entities GROUP BY ALL),
+           prior AS (SELECT entity_id, day,
+                            coalesce(sum(n) OVER (PARTITION BY entity_id ORDER BY day
+                                     RANGE BETWEEN INTERVAL 7 DAY PRECEDING AND INTERVAL 1 DAY PRECEDING), 0) AS earlier
+                     FROM ed),
+           nov AS (SELECT ae.article_id AS id, avg(1.0 / (1 + ln(1 + p.earlier))) AS novelty
+                   FROM article_entities ae JOIN prior p ON p.entity_id = ae.entity_id AND p.day = ae.day
+                   GROUP BY ae.article_id)
            SELECT a.id, a.day, a.site, a.title, a.canonical_url AS url, a.relevance, a.sentiment,
-                  coalesce(cov.copies, 0) AS copies, a.summary,
-                  round(a.relevance * (1 + ln(1 + coalesce(cov.copies, 0))), 4) AS score
-           FROM annotated_articles a LEFT JOIN cov ON cov.id = a.id""",
+                  coalesce(cov.copies, 0) AS copies, round(coalesce(nov.novelty, 1.0), 4) AS novelty, a.summary,
+                  round(a.relevance * (1 + ln(1 + coalesce(cov.copies, 0))) * (0.5 + 0.5 * coalesce(nov.novelty, 1.0)), 4) AS score
+           FROM annotated_articles a LEFT JOIN cov ON cov.id = a.id LEFT JOIN nov ON nov.id = a.id""",
     ),
     "share_of_voice": (
-        "Per week: mentions of each top-level company (products roll up to their parent) as a share of all tracked mentions that week.",
+        "Per week and top-level company (products roll up to their parent): mentions and their share of all tracked mentions; "
+        "attention = stories naming it / all stories the feeds carried that week (Media Cloud's normalisation).",
         """WITH RECURSIVE up(id, root) AS (
              SELECT id, id FROM entities WHERE parent_id IS NULL
              UNION ALL SELECT e.id, up.root FROM entities e JOIN up ON e.parent_id = up.id),
            m AS (SELECT a.week, up.root AS entity_id, count(*) AS mentions, count(DISTINCT a.id) AS articles
                  FROM mentions mn JOIN annotated_articles a ON a.id = mn.article_id JOIN up ON up.id = mn.entity_id
                  WHERE mn.model = (SELECT model FROM current_models WHERE kind = 'ner')
-                 GROUP BY ALL)
-           SELECT m.week, m.entity_id, e.name AS entity, m.mentions, m.articles,
-                  round(m.mentions / sum(m.mentions) OVER (PARTITION BY m.week), 4) AS share
-           FROM m JOIN entities e ON e.id = m.entity_id""",
+                 GROUP BY ALL),
+           vol AS (SELECT CAST(date_trunc('week', published_at) AS DATE) AS week, count(*) AS stories
+                   FROM articles WHERE status IN ('annotated', 'rejected') AND published_at IS NOT NULL GROUP BY 1)
+           SELECT m.week, m.entity_id, e.name AS entity, m.mentions, m.articles, vol.stories AS total_stories,
+                  round(m.mentions / sum(m.mentions) OVER (PARTITION BY m.week), 4) AS share,
+                  round(m.articles / vol.stories, 4) AS attention
+           FROM m JOIN entities e ON e.id = m.entity_id JOIN vol ON vol.week = m.week""",
     ),
     "narrative_shifts": (
         "Per entity: sentiment and share of mentions in the last 7 days of data against the 28 days before.",
@@ -120,5 +146,23 @@ VIEWS: dict[str, tuple[str, str]] = {
                   round(recent_mentions / 7.0 - trailing_mentions / 28.0, 3) AS daily_mentions_change
            FROM p JOIN entities e ON e.id = p.entity_id
            WHERE recent_sentiment IS NOT NULL AND trailing_sentiment IS NOT NULL""",
+    ),
+}
+
+
+# Parameterised named queries, as DuckDB table macros: SELECT * FROM figure_conflicts_at(0.10).
+MACROS: dict[str, tuple[str, str, str]] = {
+    "figure_conflicts_at": (
+        "figure_conflicts with your tolerance: sources disagreeing by more than `tolerance` (relative, 0.05 = 5%).",
+        "tolerance",
+        """SELECT *, round((high - low) / nullif(abs(high), 0), 4) AS spread
+           FROM figure_claims WHERE sources >= 2 AND (high - low) > tolerance * abs(high)""",
+    ),
+    "figure_series": (
+        "One metric of one entity over time, with sources: figure_series('alibaba', 'capex').",
+        "subject, metric_like",
+        """SELECT published_at, day, metric, period, kind, value, currency, surface, direction, site, url, sentence
+           FROM figure_timeline WHERE subject_id = subject AND metric ILIKE '%' || metric_like || '%'
+           ORDER BY published_at""",
     ),
 }
