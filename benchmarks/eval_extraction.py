@@ -136,12 +136,12 @@ def _one(args) -> tuple[str, dict, dict]:
 
 def score_case(case: dict, got: dict) -> dict:
     return {"body": body_score(case, got.get("text")), "title": title_score(case, got.get("title")),
-            "date": date_score(case, got.get("date")),
-            "date_dated": date_score(case, got.get("date")) if first_ymd(case.get("date")) else None,
+            "date_strict": date_score(case, got.get("date")),
+            "date": date_score(case, got.get("date")) if first_ymd(case.get("date")) else None,
             "authors": author_score(case, got.get("authors"))}
 
 
-FIELDS = ("body", "title", "date", "date_dated", "authors")
+FIELDS = ("body", "title", "date", "date_strict", "authors")
 
 
 def mean(xs):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import json
 import subprocess
 import sys
 from dataclasses import replace
@@ -84,3 +85,23 @@ def test_queries_lists_views(capsys):
 def test_console_script_runs():
     r = subprocess.run([sys.executable, "-m", "narrative.cli", "--help"], capture_output=True, text=True)
     assert r.returncode == 0 and "demo" in r.stdout
+
+
+def test_annotate_prints_warehouse_fields(demo_run, capsys):
+    text = "Tencent's cloud revenue rose 12% to RMB 9.8 billion in the third quarter."
+    assert main(["annotate", text]) == 0
+    doc = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert {"sentences", "mentions", "figures", "sentiment", "themes", "summary"} <= set(doc)
+    money = [f for f in doc["figures"] if f["kind"] == "money"][0]
+    assert (money["value"], money["currency"], money["subject"], money["metric"], money["period"], money["direction"]) == \
+        (9.8e9, "CNY", "Tencent", "cloud revenue", "Q3", "up")
+    assert any(m["entity_id"] == "tencent" for m in doc["mentions"])
+
+
+def test_annotate_lines_from_stdin(demo_run, capsys, monkeypatch):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("Alibaba cut prices.\nDeepSeek released a model.\n"))
+    assert main(["annotate", "--lines"]) == 0
+    out = [json.loads(x) for x in capsys.readouterr().out.strip().splitlines()]
+    assert len(out) == 2 and out[1]["mentions"][0]["entity_id"] == "deepseek"

@@ -1,12 +1,100 @@
-"""CLI commands for the models layer: `register(sub, common, commands)` adds parsers and handlers.
-
-Each handler takes the parsed args and returns an exit code; settings come from
-`narrative.flows.settings.load_settings(args.config, db=args.db)`.
-"""
+"""CLI commands for the models layer: `annotate` (what the models make of a text) and
+`models train-sentiment` (reproduce the shipped sentiment classifier)."""
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+
 
 def register(sub, common, commands: dict) -> None:
-    """Add this group's subcommands (each with `common(p)` for --config/--db) and their handlers."""
-    return None
+    p = sub.add_parser("annotate", help="print what the models make of a text: one JSON line per document")
+    common(p)
+    p.add_argument("text", nargs="*", help="text to annotate; a path to a file reads the file; nothing or '-' reads stdin")
+    p.add_argument("--lines", action="store_true", help="one document per input line")
+    p.add_argument("--batch-size", type=int, default=32)
+    commands["annotate"] = cmd_annotate
+
+    p = sub.add_parser("models", help="model maintenance (train the sentiment classifier)")
+    common(p)
+    msub = p.add_subparsers(dest="models_command", metavar="SUBCOMMAND")
+    msub.required = True
+    t = msub.add_parser("train-sentiment", help="fine-tune MiniLM on our labelled sentences and export int8 ONNX")
+    common(t)
+    here = Path(__file__).resolve().parents[1] / "models"
+    t.add_argument("--data", default=str(here / "sentiment_data" / "train.jsonl"), help="JSONL of {text, label} (default: the packaged training set)")
+    t.add_argument("--out", default="sentiment-model", help="artefact folder to write (default ./sentiment-model); "
+                   "point sentiment_model at it, or use src/narrative/models/artifacts/sentiment to replace the shipped one")
+    t.add_argument("--epochs", type=int, default=3)
+    t.add_argument("--lr", type=float, default=5e-5)
+    t.add_argument("--batch-size", type=int, default=16)
+    t.add_argument("--seed", type=int, default=13)
+    t.add_argument("--version", help="version string stored with every prediction (default: derived from data and settings)")
+    t.add_argument("--eval", metavar="JSONL", help="PhraseBank-style file to score after training (never trained on)")
+    commands["models"] = cmd_models
+
+
+def _read_docs(args) -> list[str]:
+    if args.text and args.text != ["-"]:
+        if len(args.text) == 1 and Path(args.text[0]).is_file():
+            raw = Path(args.text[0]).read_text("utf-8")
+        else:
+            return [" ".join(args.text)] if not args.lines else list(args.text)
+    else:
+        raw = sys.stdin.read()
+    if args.lines:
+        return [ln.strip() for ln in raw.splitlines() if ln.strip()]
+    return [raw.strip()] if raw.strip() else []
+
+
+def cmd_annotate(args) -> int:
+    from dataclasses import replace
+
+    from ..extractors.clean import clean_text
+    from ..models.annotate import TextDoc
+    from .settings import load_settings
+    from .steps import load_annotator
+
+    s = replace(load_settings(args.config, db=args.db), annotate_batch=args.batch_size)
+    docs = _read_docs(args)
+    if not docs:
+        print("narrative annotate: no text given (argument, file or stdin)", file=sys.stderr)
+        return 2
+    annotator = load_annotator(s)
+    models = annotator.models()
+    names = annotator.entities
+    anns = annotator.annotate([TextDoc(f"doc{i}", None, clean_text(d)) for i, d in enumerate(docs)])
+    for i, a in enumerate(anns):
+        sent = {x.sentence_idx: x for x in a.sentiments}
+        print(json.dumps({
+            "doc": i,
+            "sentiment": a.sentiment if a.sentiments else None,
+            "sentiment_score": a.sentiment_score if a.sentiments else None,
+            "summary": a.summary,
+            "themes": {t.theme: t.score for t in a.themes},
+            "sentences": [{"idx": x.idx, "text": x.text, "sentiment": sent[x.idx].label if x.idx in sent else None,
+                           "sentiment_score": round(sent[x.idx].score, 4) if x.idx in sent else None} for x in a.sentences],
+            "mentions": [{"sentence_idx": m.sentence_idx, "text": m.text, "label": m.label, "entity_id": m.entity_id,
+                          "entity": names.name(m.entity_id) if m.entity_id in names.entities else None} for m in a.mentions],
+            "figures": [{"sentence_idx": f.sentence_idx, "surface": f.surface, "kind": f.kind, "value": f.value,
+                         "value_high": f.value_high, "unit": f.unit, "currency": f.currency, "qualifier": f.qualifier,
+                         "direction": f.direction, "metric": f.metric, "subject_id": f.subject_id,
+                         "subject": names.name(f.subject_id) if f.subject_id in names.entities else f.subject,
+                         "period": f.period, "region": f.region} for f in a.figures],
+            "entity_sentiment": [{"entity_id": e.entity_id, "score": e.score, "label": e.label, "mentions": e.mentions}
+                                 for e in a.entity_sentiments],
+            "models": models,
+        }, ensure_ascii=False))
+    return 0
+
+
+def cmd_models(args) -> int:
+    if args.models_command == "train-sentiment":
+        from ..models.sentiment_train import train_sentiment
+
+        res = train_sentiment(args.data, args.out, epochs=args.epochs, lr=args.lr, batch_size=args.batch_size,
+                              seed=args.seed, version=args.version, eval_path=args.eval)
+        print(json.dumps({k: v for k, v in res.items() if k != "eval"}, indent=2, default=str))
+        return 0
+    return 2

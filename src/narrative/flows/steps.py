@@ -178,7 +178,7 @@ def _build_annotator(s: Settings):
 
     entities = EntityTable.load(s.entities)
     nlp = load_pipeline(entities, s.spacy_model)
-    spacy_info = ModelInfo(nlp.meta.get("name", s.spacy_model), f"{nlp.meta.get('version', '?')}+ruler{len(entities.entities)}")
+    spacy_info = ModelInfo(f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', s.spacy_model)}", f"{nlp.meta.get('version', '?')}+ruler{len(entities.entities)}")
     embedder = SentenceEmbedder(s.embedding_model)
     themes = load_themes(s.themes)
     theme_scorer = ThemeScorer(themes, embedder.encode([f"{t.name}. {t.description}" for t in themes]))

@@ -48,9 +48,7 @@ def _connect(path: str, read_only: bool, wait: float = 0.0) -> duckdb.DuckDBPyCo
     delay = 0.05
     while True:
         try:
-            con = duckdb.connect(path, read_only=read_only, config=_config())
-            fts.load(con)
-            return con
+            return duckdb.connect(path, read_only=read_only, config=_config())
         except duckdb.IOException as exc:
             msg = str(exc)
             if "lock" not in msg.lower():
@@ -85,11 +83,13 @@ class Warehouse:
         self.con = con
         self.path = path
         self.read_only = read_only
+        self._fts: bool | None = None  # LOAD fts costs ~0.4 s per database instance: only when needed
 
     @classmethod
-    def open(cls, path: str | Path, read_only: bool = False, wait: float = 0.0) -> "Warehouse":
+    def open(cls, path: str | Path, read_only: bool = False, wait: float = 0.0, search: bool = False) -> "Warehouse":
         """Open a file; a writer migrates it (upgrading an older file in place) and refreshes the views.
-        `wait`: seconds to keep retrying while another process holds the file."""
+        `wait`: seconds to keep retrying while another process holds the file; `search`: load the fts
+        extension now (analysts' connections, so `search_articles(...)` works in their SQL)."""
         path = str(path)
         if read_only and path != ":memory:" and not Path(path).exists():
             raise WarehouseError(f"no warehouse at {path}: run `narrative ingest` or `narrative demo` first")
@@ -100,11 +100,13 @@ class Warehouse:
             try:
                 wh.migrate()
                 wh.refresh_views()
-                if not fts.has_index(wh.con) and wh.search_available():
-                    wh.refresh_search_index()  # files made before search existed
+                if not fts.has_index(wh.con) and wh._has_articles():
+                    wh.refresh_search_index()  # a file made before search existed
             except BaseException:
                 wh.close()
                 raise
+        if search:
+            wh.search_available()
         return wh
 
     @classmethod
@@ -170,8 +172,13 @@ class Warehouse:
 
     # -- full-text search -----------------------------------------------------------------------
     def search_available(self) -> bool:
-        return bool(self.con.execute(
-            "SELECT count(*) FROM duckdb_extensions() WHERE extension_name = 'fts' AND loaded").fetchone()[0])
+        """Whether the fts extension is loaded on this connection (loading it on first ask)."""
+        if self._fts is None:
+            self._fts = fts.load(self.con)
+        return self._fts
+
+    def _has_articles(self) -> bool:
+        return self.con.execute("SELECT EXISTS (SELECT 1 FROM articles)").fetchone()[0]
 
     def refresh_search_index(self) -> None:
         """Rebuild the BM25 index over articles (title + text) and the `search_articles` macro."""
@@ -258,10 +265,11 @@ class Warehouse:
         ).fetchall()
 
     # -- loading --------------------------------------------------------------------------------
-    def load(self, tables: dict[str, list[dict] | pa.Table], run_id: str) -> dict[str, int]:
+    def load(self, tables: dict[str, list[dict] | pa.Table], run_id: str, index: bool = True) -> dict[str, int]:
         """Load one run's rows in one transaction: bulk through Arrow, keyed upserts, so loading the
         same rows twice changes nothing. Rows are dicts or a ready Arrow table (columns named as in the
-        table; `run_id` is set here). Returns rows inserted per table."""
+        table; `run_id` is set here). Rebuilds the search index if articles arrived (unless index=False).
+        Returns rows inserted per table."""
         inserted: dict[str, int] = {}
         self.con.execute("BEGIN")
         try:
@@ -274,6 +282,8 @@ class Warehouse:
         except Exception:
             self.con.execute("ROLLBACK")
             raise
+        if index and inserted.get("articles"):
+            self.refresh_search_index()
         return inserted
 
     def _bulk_insert(self, table: str, rows: list[dict] | pa.Table, run_id: str) -> int:
@@ -308,12 +318,14 @@ class Warehouse:
 
     def _columns(self, table: str) -> list[str]:
         return [r[0] for r in self.con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position", [table]
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? AND table_schema = 'main' "
+            "AND table_catalog = current_database() ORDER BY ordinal_position", [table]
         ).fetchall()]
 
     def _primary_key(self, table: str) -> list[str]:
         row = self.con.execute(
-            "SELECT constraint_column_names FROM duckdb_constraints() WHERE table_name = ? AND constraint_type = 'PRIMARY KEY'",
+            "SELECT constraint_column_names FROM duckdb_constraints() WHERE table_name = ? AND constraint_type = 'PRIMARY KEY' "
+            "AND schema_name = 'main' AND database_name = current_database()",
             [table],
         ).fetchone()
         return list(row[0]) if row else []

@@ -73,7 +73,7 @@ def load(con: duckdb.DuckDBPyConnection) -> bool:
 
 def has_index(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(con.execute(
-        "SELECT count(*) FROM duckdb_functions() WHERE schema_name = ? AND function_name = 'match_bm25'", [INDEX_SCHEMA]
+        "SELECT count(*) FROM duckdb_schemas() WHERE schema_name = ? AND database_name = current_database()", [INDEX_SCHEMA]
     ).fetchone()[0])
 
 

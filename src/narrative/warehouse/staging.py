@@ -148,7 +148,7 @@ class StagedRun:
     # -- writes: into the staging file ------------------------------------------------------------
     def load(self, tables: dict[str, list[dict] | pa.Table], run_id: str | None = None) -> dict[str, int]:
         """Bulk-load into the staging file (one transaction); returns rows new to this run."""
-        return self._stage.load(tables, run_id or self.run_id)
+        return self._stage.load(tables, run_id or self.run_id, index=False)
 
     def sync_entities(self, rows: Iterable[dict]) -> None:
         self._stage.sync_entities(rows, self.run_id)
