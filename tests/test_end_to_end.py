@@ -126,3 +126,29 @@ def test_digest_written(demo_run):
     assert "text/plain" in types and "text/html" in types and "image/png" in types
     html = (out / "digest.html").read_text()
     assert "Top stories" in html
+
+
+def test_conflicting_capex_reports_surface_as_a_conflict(con):
+    rows = con.execute("SELECT claims FROM figure_conflicts WHERE subject_id = 'alibaba' AND metric ILIKE '%capital expenditure%' "
+                       "AND kind = 'money'").fetchall()
+    assert rows, "the two capex figures (RMB 38.6bn vs RMB 31.5bn) must conflict"
+    claims = " ".join(rows[0][0])
+    assert "38.6" in claims and "31.5" in claims
+
+
+def test_results_day_is_one_story_from_several_sources(con, corpus):
+    ids = [con.execute("SELECT id FROM articles WHERE canonical_url = ?", [canonicalize(canonical_url(corpus[k]))]).fetchone()[0]
+           for k in ("a033", "a034")]
+    stories = con.execute("SELECT story_id FROM story_articles WHERE list_contains(?, article_id)", [ids]).fetchall()
+    assert len({s[0] for s in stories}) == 1
+    sources, summary = con.execute("SELECT sources, summary FROM stories WHERE id = ?", [stories[0][0]]).fetchone()
+    assert sources >= 2 and summary
+
+
+def test_sentiment_trend_follows_the_corpus_tone(con):
+    """Week 1 of the corpus was written mostly positive, week 2 mostly negative."""
+    wk1 = con.execute("SELECT avg(sentiment_score) FROM annotated_articles WHERE day BETWEEN DATE '2026-10-19' AND DATE '2026-10-25'").fetchone()[0]
+    wk2 = con.execute("SELECT avg(sentiment_score) FROM annotated_articles WHERE day BETWEEN DATE '2026-10-27' AND DATE '2026-11-02'").fetchone()[0]
+    assert wk1 is not None and wk2 is not None and wk1 > 0.1 and wk2 < -0.1
+    n = con.execute("SELECT count(*) FROM sentences WHERE sentiment IS NULL").fetchone()[0]
+    assert n == 0

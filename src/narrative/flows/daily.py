@@ -67,7 +67,7 @@ def triage(articles, s: Settings, wh: Warehouse):
     for aid, chash, sig in wh.signatures():
         deduper.add(aid, chash, sig)
     known = {a.id for a in articles} & set(wh.stored_ids([a.id for a in articles]))
-    return steps.triage(articles, deduper, RelevanceScorer(Topic.load(s.topic)), known)
+    return steps.triage(articles, deduper, steps.relevance_scorer(s), known)
 
 
 @task(name="annotate", cache_policy=NO_CACHE, retries=1)
@@ -82,6 +82,10 @@ def load(wh: Warehouse, run_id: str, s: Settings, feed_results, failures, articl
     feeds, state = R.feed_rows(feed_results)
     tables = {"feeds": feeds, "feed_state": state, "fetch_failures": R.failure_rows(failures),
               "articles": R.article_rows(articles, ann_by_id), **R.annotation_rows(annotations, models)}
+    if annotations and "embedding" in models:
+        from .storying import story_rows
+
+        tables.update(story_rows(wh, steps.load_annotator(s).embedder, articles, annotations, models["embedding"]))
     wh.sync_entities(R.entity_rows(EntityTable.load(s.entities)))
     if annotations:
         wh.register_models(models, run_id)
@@ -110,6 +114,7 @@ def daily_ingest(s: Settings, out_dir: str | None = None, trigger: str = "ingest
                                             wh.failed_attempts([e.url for e in entries]), s.max_failed_runs)
             results = clock("fetch", fetch, fetcher, [e.url for e in cands.entries], s.fetch_workers, progress)
             pages = [(e, r) for e, r in zip(cands.entries, results) if isinstance(r, FetchedPage)]
+            pages += steps.replay_pages(s.replay, wh.known_urls) if s.replay else []  # offline replay: same path on
             failures = [r for r in results if not isinstance(r, FetchedPage)]
             extracted = clock("extract", extract, pages, s.min_words)
             articles = clock("triage", triage, extracted, s, wh)

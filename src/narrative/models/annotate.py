@@ -80,6 +80,8 @@ class Annotator:
         if self.themes:
             out["themes"] = f"themes-kw+{self.embedder.info.tag}" if self.embedder else "themes-kw@1"
         out["summary"] = f"mmr+{self.embedder.info.tag}" if self.embedder else "lead-3@1"
+        if self.embedder:
+            out["embedding"] = self.embedder.info.tag
         return out
 
     def annotate(self, docs: Sequence[TextDoc]) -> list[ArticleAnnotation]:
@@ -157,6 +159,7 @@ class Annotator:
             article_id=d.id, sentences=tuple(sents), mentions=tuple(mentions), figures=tuple(figures),
             sentiments=tuple(sentiments), entity_sentiments=tuple(ent_sent), themes=tuple(themes),
             summary=summary, sentiment=art_label, sentiment_score=round(art_score, 4),
+            vector=tuple(float(x) for x in doc_vec) if doc_vec is not None else None,
         )
 
     def _entity_sentiment(self, article_id, mentions, sentiments, figures) -> list[EntitySentiment]:

@@ -107,3 +107,4 @@ class ArticleAnnotation:
     sentiment: str  # article-level label
     sentiment_score: float  # mean (positive - negative) over sentences, in [-1, 1]
     models: tuple[ModelInfo, ...] = field(default_factory=tuple)
+    vector: tuple[float, ...] | None = None  # article embedding (mean of sentence embeddings, normalised)

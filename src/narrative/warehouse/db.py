@@ -340,6 +340,25 @@ class Warehouse:
             finally:
                 self.con.unregister("_ents")
 
+    def recent_story_members(self, model: str, since_days: int = 3) -> list[tuple]:
+        """(id, site, published_at, vector) of annotated articles published in the last days of data."""
+        return self.con.execute(
+            "SELECT a.id, a.site, a.published_at, v.vector FROM articles a JOIN article_vectors v ON v.article_id = a.id "
+            "WHERE v.model = ? AND a.status = 'annotated' AND a.published_at >= "
+            "(SELECT max(published_at) FROM articles WHERE status = 'annotated') - to_days(?)",
+            [model, since_days],
+        ).fetchall()
+
+    def article_sentences(self, ids: Sequence[str]) -> dict[str, list[str]]:
+        """Sentence texts of stored articles, in order (one copy whatever the sentiment model)."""
+        rows = self.con.execute(
+            "SELECT DISTINCT ON (article_id, idx) article_id, idx, text FROM sentences WHERE list_contains(?, article_id) "
+            "ORDER BY article_id, idx", [list(ids)]).fetchall()
+        out: dict[str, list[str]] = {}
+        for aid, _idx, text in rows:
+            out.setdefault(aid, []).append(text)
+        return out
+
     def stored_ids(self, ids: Sequence[str]) -> list[str]:
         """Which of these article ids are already stored."""
         return [r[0] for r in self.con.execute("SELECT id FROM articles WHERE list_contains(?, id)", [list(ids)]).fetchall()]
@@ -392,11 +411,12 @@ class Warehouse:
 
 
 # Tables whose rows describe the latest state (replace); all others are append-only facts (ignore).
-UPSERT_TABLES = frozenset({"feed_state", "feeds", "entities"})
+UPSERT_TABLES = frozenset({"feed_state", "feeds", "entities", "stories"})
 
 # What a staged run merges, parents first.
 MERGE_ORDER = ("runs", "entities", "annotation_models", "feeds", "feed_state", "fetch_failures", "articles",
-               "sentences", "mentions", "figures", "entity_sentiment", "article_themes", "summaries")
+               "sentences", "mentions", "figures", "entity_sentiment", "article_themes", "summaries",
+               "article_vectors", "stories", "story_articles")
 
 
 def _literal(text: str) -> str:

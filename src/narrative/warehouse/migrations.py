@@ -357,3 +357,68 @@ def _m002_sql() -> str:
 
 
 MIGRATIONS.append((2, "document tables and columns; entities.run_id", _m002_sql()))
+
+
+M003_STORIES = """
+CREATE TABLE article_vectors (
+    article_id VARCHAR NOT NULL,
+    model VARCHAR NOT NULL,
+    vector FLOAT[] NOT NULL,
+    run_id VARCHAR NOT NULL,
+    PRIMARY KEY (article_id, model)
+);
+CREATE TABLE stories (
+    id VARCHAR PRIMARY KEY,
+    first_published_at TIMESTAMPTZ,
+    last_published_at TIMESTAMPTZ,
+    articles INTEGER NOT NULL,
+    sources INTEGER NOT NULL,
+    title VARCHAR,
+    summary VARCHAR,
+    model VARCHAR NOT NULL,
+    run_id VARCHAR NOT NULL
+);
+CREATE TABLE story_articles (
+    story_id VARCHAR NOT NULL,
+    article_id VARCHAR NOT NULL,
+    run_id VARCHAR NOT NULL,
+    PRIMARY KEY (story_id, article_id)
+);
+"""
+
+M003_DOCS: dict[str, tuple[str, dict[str, str]]] = {
+    "article_vectors": ("Article embedding (mean of its sentence embeddings, L2-normalised), kept to group stories across runs.", {
+        "article_id": "Article (articles.id).",
+        "model": "Embedding model name@version.",
+        "vector": "The embedding.",
+        "run_id": "Run that wrote the row.",
+    }),
+    "stories": ("One event reported by several sources: its articles grouped by embedding similarity within 48 hours, with one summary.", {
+        "id": "Story id: the id of its earliest article.",
+        "first_published_at": "Publication time of its first article.",
+        "last_published_at": "Publication time of its latest article.",
+        "articles": "Articles in the story (originals, not syndicated copies).",
+        "sources": "Distinct sites that reported it.",
+        "title": "Title of its earliest article.",
+        "summary": "Up to 3 sentences chosen by MMR over the sentences of all its articles.",
+        "model": "Embedding model used to group and summarise.",
+        "run_id": "Run that last updated the story.",
+    }),
+    "story_articles": ("Which articles belong to which story.", {
+        "story_id": "Story (stories.id).",
+        "article_id": "Article (articles.id).",
+        "run_id": "Run that wrote the row.",
+    }),
+}
+
+
+def _m003_sql() -> str:
+    lines = [M003_STORIES]
+    for table, (doc, cols) in M003_DOCS.items():
+        lines.append(f"COMMENT ON TABLE {table} IS {_quote(doc)};")
+        for col, cdoc in cols.items():
+            lines.append(f"COMMENT ON COLUMN {table}.{col} IS {_quote(cdoc)};")
+    return "\n".join(lines)
+
+
+MIGRATIONS.append((3, "stories covered by several sources; article vectors", _m003_sql()))

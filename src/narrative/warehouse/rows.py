@@ -60,6 +60,8 @@ def annotation_rows(annotations: Iterable[ArticleAnnotation], models: dict[str, 
             })
         for t in ann.themes:
             out["article_themes"].append({"article_id": t.article_id, "theme": t.theme, "score": t.score, "model": models.get("themes", "none")})
+        if ann.vector is not None and "embedding" in models:
+            out.setdefault("article_vectors", []).append({"article_id": ann.article_id, "model": models["embedding"], "vector": list(ann.vector)})
         if ann.summary:
             out["summaries"].append({"article_id": ann.article_id, "summary": ann.summary, "model": models.get("summary", "none")})
     return out

@@ -141,6 +141,14 @@ class StagedRun:
         with self._read() as wh:
             return wh.signatures(since_days)
 
+    def recent_story_members(self, model: str, since_days: int = 3) -> list[tuple]:
+        with self._read() as wh:
+            return wh.recent_story_members(model, since_days)
+
+    def article_sentences(self, ids: Sequence[str]) -> dict[str, list[str]]:
+        with self._read() as wh:
+            return wh.article_sentences(ids)
+
     def stored_ids(self, ids: Sequence[str]) -> list[str]:
         with self._read() as wh:
             return wh.stored_ids(ids)

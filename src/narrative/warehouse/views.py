@@ -66,14 +66,17 @@ VIEWS: dict[str, tuple[str, str]] = {
            WHERE f.model = (SELECT model FROM current_models WHERE kind = 'figures')""",
     ),
     "figure_claims": (
-        "Per subject, metric, period, kind and currency: how many sources state a figure, the lowest and highest value, and who said what.",
+        "Per subject, metric, reporting period, kind, currency and shape (a change vs a level): how many sources state a figure, the lowest and highest value, and who said what. Relative days (Monday, today) are not reporting periods.",
         """SELECT subject_id, any_value(subject) AS subject, lower(metric) AS metric, period, kind,
                   coalesce(currency, '') AS currency,
+                  CASE WHEN kind IN ('percent', 'percentage_points') AND coalesce(direction, 'none') IN ('up', 'down')
+                       THEN 'change' ELSE 'level' END AS shape,
                   count(DISTINCT site) AS sources, min(value) AS low, max(value) AS high,
                   list(DISTINCT site || ': ' || surface ORDER BY site || ': ' || surface) AS claims
            FROM figure_timeline
            WHERE subject_id IS NOT NULL AND metric IS NOT NULL AND period IS NOT NULL AND value IS NOT NULL
-           GROUP BY subject_id, lower(metric), period, kind, coalesce(currency, '')""",
+             AND NOT regexp_matches(lower(period), '^(on )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow|this week|last week)')
+           GROUP BY ALL""",
     ),
     "figure_conflicts": (
         "Sources that disagree on the same metric, subject, period and unit beyond 5% relative (any tolerance: figure_conflicts_at(0.1)).",
