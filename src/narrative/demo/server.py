@@ -166,3 +166,59 @@ def demo_feed_urls(search_query: str = "Alibaba") -> list[str]:
     feeds = [f"https://{s.host}{s.feed_path}" for s in SITES.values() if s.feed_path]
     feeds.append(f"https://{AGGREGATOR_HOST}{SEARCH_PATH}?q={search_query}&hl=en-US&gl=US&ceid=US:en")
     return feeds
+
+
+# -- misbehaving routes for tests: each returns a handler for SiteServer routes -----------------------
+def slow_drip(chunks: int = 20, delay: float = 0.1, body: bytes = b"<p>drip</p>") -> Handler:
+    """A 200 that sends its body a few bytes at a time, never stalling long enough for a read timeout."""
+
+    def h(req: BaseHTTPRequestHandler) -> int:
+        req.send_response(200)
+        req.send_header("Content-Type", "text/html")
+        req.send_header("Content-Length", str(len(body) * chunks))
+        req.end_headers()
+        try:
+            for _ in range(chunks):
+                req.wfile.write(body)
+                req.wfile.flush()
+                time.sleep(delay)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        return 200
+
+    return h
+
+
+def truncated(body: bytes = b"<html><body><p>half a page", promised: int = 10_000) -> Handler:
+    """Promises `promised` bytes, sends fewer, and hangs up."""
+
+    def h(req: BaseHTTPRequestHandler) -> int:
+        req.send_response(200)
+        req.send_header("Content-Type", "text/html")
+        req.send_header("Content-Length", str(promised))
+        req.end_headers()
+        req.wfile.write(body)
+        req.wfile.flush()
+        req.close_connection = True
+        return 200
+
+    return h
+
+
+def with_status(status: int, times: int, then: "Resource", headers: dict | None = None) -> Handler:
+    """`status` (with `headers`) for the first `times` requests, then `then`."""
+    state = {"n": 0}
+
+    def h(req: BaseHTTPRequestHandler) -> int:
+        state["n"] += 1
+        r = Resource(b"", status=status, headers=headers or {}) if state["n"] <= times else then
+        req.send_response(r.status)
+        req.send_header("Content-Type", r.content_type)
+        req.send_header("Content-Length", str(len(r.body)))
+        for k, v in r.headers.items():
+            req.send_header(k, v)
+        req.end_headers()
+        req.wfile.write(r.body)
+        return r.status
+
+    return h

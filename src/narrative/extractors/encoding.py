@@ -21,7 +21,7 @@ SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312
 KEEP_DETECTED = frozenset({"gb18030", "big5hkscs", "big5", "cp932", "shift_jis", "euc_jp", "cp949", "euc_kr", "iso2022_jp",
                            "cp1251", "koi8-r", "koi8-u", "iso8859-5", "cp1253", "iso8859-7", "cp1255", "iso8859-8", "cp1256",
                            "iso8859-6", "cp874", "utf-16", "utf-32"})
-SINGLE_BYTE_LATIN = frozenset({"cp1252", "cp1254", "iso8859-15", "cp1250", "iso8859-2"})
+SINGLE_BYTE_LATIN = frozenset({"cp1252", "cp1254", "iso8859-15", "cp1250", "iso8859-2", "iso8859-1"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +71,13 @@ def decode(data: bytes, http_charset: str | None = None, *, xml: bool = False) -
         in_doc = m.group(1).decode("ascii", "replace") if m else None
     declared = http_charset or in_doc
     notes = []
-    for label in (http_charset, in_doc):
+    order = [http_charset, in_doc]
+    h, d = normalise(http_charset), normalise(in_doc)
+    if h in SINGLE_BYTE_LATIN and d and d != h and d not in SINGLE_BYTE_LATIN and _decodes(data, d):
+        # servers default to Latin-1 in headers; a page that names a multi-byte charset its bytes satisfy knows better
+        order = [in_doc, http_charset]
+        notes.append(f"HTTP said {http_charset}, the document {in_doc}: used {d}")
+    for label in order:
         enc = normalise(label)
         if enc is None:
             if label:

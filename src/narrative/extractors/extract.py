@@ -8,12 +8,14 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 import trafilatura
 
 from .clean import clean_text, looks_paywalled
 from .records import Article, FeedEntry
+from .metadata import choose_title, read_meta
 from .urls import article_id, canonicalize, site_of
 
 log = logging.getLogger(__name__)
@@ -128,32 +130,45 @@ class Extraction:
 
 
 def extract_page(html: str, url: str, entry: FeedEntry | None = None, now: datetime | None = None) -> Extraction:
-    """Clean text and metadata of one page (trafilatura for the body, our own reading of the metadata)."""
+    """Clean text and metadata of one page: trafilatura for the body, the page's own declarations
+    (JSON-LD, meta, h1) for headline, date and authors, htmldate and the feed as fallbacks."""
     now = now or datetime.now(timezone.utc)
     tree = parse_html(html)
+    meta = read_meta(tree)
     published, date_source = None, None
-    for raw in _meta_dates(tree):
+    for source, raw in meta.dates:
         published = sane_date(parse_datetime(raw), now)
         if published:
-            date_source = "meta"
+            date_source = source
             break
-    canonical = canonicalize(_canonical_link(tree) or url)
-    declared_lang = tree.get("lang")
-    doc = trafilatura.bare_extraction(tree, url=url, with_metadata=True, include_comments=False,
-                                      favor_precision=True, include_tables=False)
-    if doc is None:
-        return Extraction(url, canonical, entry.title if entry else None, (), published, site_of(url), None, "", date_source)
-    site = doc.sitename or site_of(url)
-    title = clean_title(doc.title or (entry.title if entry else None), site)
-    text = clean_text(doc.text or "", title)
-    if published is None:
+    canonical = canonicalize(urljoin(url, meta.canonical) if meta.canonical else url)
+    doc = trafilatura.bare_extraction(tree, url=url or None, with_metadata=True, include_comments=False, include_tables=False)
+    host = urlsplit(url).hostname
+    site = meta.site_name or (doc.sitename if doc else None) or site_of(url)
+    title = choose_title(meta, host, (doc.title if doc else None) or (entry.title if entry else None))
+    text = clean_text((doc.text if doc else "") or "", title)
+    if published is None and doc is not None:
         published = sane_date(parse_datetime(doc.date), now)
         date_source = "htmldate" if published else None
     if published is None and entry is not None:
         published = sane_date(entry.published_at, now)
         date_source = "feed" if published else None
-    authors = tuple(a.strip() for a in re.split(r";|,| and ", doc.author or "") if a.strip())
-    return Extraction(url, canonical, title, authors, published, site, detect_language(text, declared_lang), text, date_source)
+    authors = split_authors(meta.authors or ((doc.author,) if doc and doc.author else ()))
+    return Extraction(url, canonical, title, authors, published, site, detect_language(text, meta.language), text, date_source)
+
+
+BYLINE = re.compile(r"^\s*(by|von|par|por)\s+", re.IGNORECASE)
+
+
+def split_authors(raw: tuple[str, ...]) -> tuple[str, ...]:
+    """'By Jane Doe and John Roe' / 'Jane Doe; John Roe' → ('Jane Doe', 'John Roe'); no URLs, no e-mail, no duplicates."""
+    out: list[str] = []
+    for r in raw:
+        for part in re.split(r";|,|\s+and\s+|\s+&\s+|\|", BYLINE.sub("", r)):
+            name = BYLINE.sub("", part).strip(" .\t\n")
+            if name and "@" not in name and not name.startswith("http") and len(name) <= 80 and name not in out:
+                out.append(name)
+    return tuple(out)
 
 
 def extract_article(html: str, url: str, fetched_at: datetime, entry: FeedEntry | None = None,

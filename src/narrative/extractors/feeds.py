@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import re
 import logging
 from datetime import datetime, timezone
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -102,3 +103,36 @@ def _charset(content_type: str | None) -> str | None:
         if k.strip().lower() == "charset" and v.strip():
             return v.strip().strip("\"'")
     return None
+
+
+FEED_LINK_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json", "application/xml", "text/xml")
+
+
+def discover_feeds(html: str, url: str) -> list[str]:
+    """Feed URLs a page advertises: trafilatura's discovery (on the HTML we fetched; it ignores bare IPs
+    and localhost) plus the page's own <link rel="alternate" type="…rss/atom…">, and the page itself
+    if it is a feed. Most likely first, no duplicates."""
+    from lxml import etree, html as lxml_html
+    from trafilatura.feeds import FeedParameters, determine_feed
+    from trafilatura.utils import load_html  # noqa: F401  (trafilatura's own loader, used by determine_feed)
+    from courlan import get_hostinfo
+
+    found: list[str] = []
+    head = html.lstrip()[:200].lower()
+    if head.startswith("<?xml") or "<rss" in head or "<feed" in head or "<rdf:rdf" in head:
+        return [url]
+    try:
+        tree = lxml_html.fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", html, count=1))
+        for el in tree.iter("link"):
+            rel = (el.get("rel") or "").lower().split()
+            if "alternate" in rel and (el.get("type") or "").lower() in FEED_LINK_TYPES and el.get("href"):
+                found.append(urljoin(url, el.get("href").strip()))
+    except (etree.ParserError, ValueError):
+        pass
+    domain, base = get_hostinfo(url)
+    if domain:
+        try:
+            found += determine_feed(html, FeedParameters(base, domain, url))
+        except Exception as exc:  # third-party heuristics: a failure there must not hide the links we found
+            log.info("trafilatura feed discovery failed on %s: %s", url, exc)
+    return list(dict.fromkeys(found))

@@ -152,12 +152,14 @@ class Fetcher:
     # -- one request ----------------------------------------------------------------------------
     def _get_once(self, url: str, accept: tuple[str, ...] | None, max_bytes: int, headers: dict | None = None) -> FetchedPage:
         """Follow redirects ourselves (each hop checked), stream with a size cap, map errors once."""
-        deadline = time.monotonic() + self.policy.total_timeout
+        deadline: float | None = None  # starts when the first request goes out, not while waiting for the host's turn
         current = url
         for _hop in range(self.policy.max_redirects + 1):
             self.check_url(current)
             host = urlsplit(current).netloc
             self.gate.acquire(host)
+            if deadline is None:
+                deadline = time.monotonic() + self.policy.total_timeout
             try:
                 with self.client.stream("GET", current, headers=headers) as resp:
                     if resp.status_code in (301, 302, 303, 307, 308):

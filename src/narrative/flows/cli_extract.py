@@ -2,11 +2,163 @@
 
 Each handler takes the parsed args and returns an exit code; settings come from
 `narrative.flows.settings.load_settings(args.config, db=args.db)`.
+
+  narrative extract PATH… [--url URL]       what the pipeline makes of saved pages (JSON lines)
+  narrative feeds check URL|FILE… [--json]  parse feeds; entries, title and problems per feed
+  narrative feeds discover URL              a site's feeds (trafilatura's discovery on bytes we fetched)
+  narrative replay PATH…                    one run of the daily flow over saved pages and WARC files
 """
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+
 
 def register(sub, common, commands: dict) -> None:
     """Add this group's subcommands (each with `common(p)` for --config/--db) and their handlers."""
-    return None
+    p = sub.add_parser("extract", help="print what the pipeline extracts from saved pages (one JSON line per page)",
+                       description="HTML files, .html.gz files, folders of them, or WARC files (whose records carry each "
+                                   "page's URL). Prints path, url, title, authors, published_at, site, language, text, "
+                                   "or the reason the page would be skipped.")
+    common(p)
+    p.add_argument("paths", nargs="+", metavar="PATH", help="an HTML/.html.gz file, a folder of them, or a WARC file")
+    p.add_argument("--url", help="the URL the page was served from (for single files without a canonical link)")
+    p.add_argument("--min-words", type=int, help="shorter bodies are skipped (default from settings: 120)")
+    commands["extract"] = cmd_extract
+
+    p = sub.add_parser("feeds", help="check feeds (entries, title, problems) or discover a site's feeds",
+                       description="`feeds check URL|FILE…`: parse feeds and print, per feed, the number of entries, the "
+                                   "title and any problem found. `feeds discover URL`: the feeds a site links to "
+                                   "(trafilatura's feed discovery on the page we fetched), each checked.")
+    common(p)
+    p.add_argument("action", choices=["check", "discover"], help="check: parse the feeds given; discover: find a site's feeds")
+    p.add_argument("targets", nargs="+", metavar="URL|FILE", help="feeds to check (URLs or files), or the site to search")
+    p.add_argument("--json", action="store_true", help="one JSON line per feed (check: source, title, entries, problems)")
+    commands["feeds"] = cmd_feeds
+
+    p = sub.add_parser("replay", help="run the daily flow over saved pages (folders of HTML, WARC files) instead of fetching",
+                       description="Offline replay: pages take the same path as fetched ones (extract, dedupe, relevance, "
+                                   "annotate, load). Adds to the `replay` setting; configured feeds are read too.")
+    common(p)
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--no-progress", action="store_true")
+    commands["replay"] = cmd_replay
+
+
+def _settings(args, **over):
+    from .settings import load_settings
+
+    return load_settings(args.config, db=getattr(args, "db", None), **over)
+
+
+def cmd_extract(args) -> int:
+    from ..extractors.extract import Skipped, extract_article
+    from ..extractors.sources import ReplayStats, replay_with_origin
+
+    s = _settings(args)
+    min_words = args.min_words if args.min_words is not None else s.min_words
+    stats = ReplayStats()
+    n = 0
+    for origin, entry, page in replay_with_origin(args.paths, stats, args.url):
+        n += 1
+        res = extract_article(page.text(), page.final_url, page.fetched_at, None, min_words=min_words)
+        if isinstance(res, Skipped):
+            row = {"path": origin, "url": page.final_url, "title": res.title, "skipped": res.reason, "detail": res.detail}
+        else:
+            row = {"path": origin, "url": page.final_url, "canonical_url": res.canonical_url, "title": res.title,
+                   "authors": list(res.authors), "published_at": res.published_at.isoformat() if res.published_at else None,
+                   "site": res.site, "language": res.language, "words": res.word_count, "text": res.text}
+        print(json.dumps(row, ensure_ascii=False))
+    for reason, count in sorted(stats.skipped.items()):
+        print(f"narrative extract: {count} record(s) not replayed: {reason}", file=sys.stderr)
+    if n == 0:
+        print("narrative extract: no HTML pages found in " + ", ".join(args.paths), file=sys.stderr)
+        return 1
+    return 0
+
+
+def _fetcher(args):
+    from .steps import make_fetcher
+
+    return make_fetcher(_settings(args))
+
+
+def cmd_feeds(args) -> int:
+    return _feeds_check(args) if args.action == "check" else _feeds_discover(args)
+
+
+def _feeds_check(args) -> int:
+    from ..extractors.feeds import parse_feed
+    from ..extractors.records import FeedResult
+    from .steps import read_feed
+
+    fetcher = None
+    bad = 0
+    for src in args.targets:
+        path = Path(src)
+        if "://" not in src and path.exists():
+            data = path.read_bytes()
+            r = parse_feed(data, path.resolve().as_uri())
+        else:
+            fetcher = fetcher or _fetcher(args)
+            r = read_feed(fetcher, src, None, None)
+        assert isinstance(r, FeedResult)
+        bad += r.status == "failed"
+        if args.json:
+            print(json.dumps({"source": src, "title": r.title, "entries": len(r.entries), "items": r.items,
+                              "format": r.version, "status": r.status, "problems": list(r.problems)}, ensure_ascii=False))
+        else:
+            problems = "; ".join(r.problems) if r.problems else "no problems"
+            print(f"{src}\n  {r.status}: {len(r.entries)} entries, title {r.title!r}, format {r.version or '?'}\n  {problems}")
+    return 1 if bad == len(args.targets) else 0
+
+
+def _feeds_discover(args) -> int:
+    fetcher = _fetcher(args)
+    status = 0
+    for site in args.targets:
+        status = max(status, _discover_one(fetcher, site, args.json))
+    return status
+
+
+def _discover_one(fetcher, url: str, as_json: bool) -> int:
+    from ..extractors.feeds import discover_feeds, parse_feed
+    from ..extractors.errors import FetchError
+    from ..extractors.fetch import FEED_TYPES, HTML_TYPES
+
+    try:
+        page = fetcher.get(url, accept=HTML_TYPES + FEED_TYPES)
+    except FetchError as exc:
+        print(f"narrative: {url}: {exc.reason} ({exc.detail})", file=sys.stderr)
+        return 1
+    found = 0
+    for feed in discover_feeds(page.text(), page.final_url):
+        try:
+            fp = fetcher.get(feed, accept=FEED_TYPES)
+        except FetchError as exc:
+            row = {"feed": feed, "ok": False, "problem": f"{exc.reason}: {exc.detail}"}
+        else:
+            r = parse_feed(fp.body, fp.final_url, fp.headers)
+            row = {"feed": feed, "ok": r.status == "ok", "title": r.title, "entries": len(r.entries), "problems": list(r.problems)}
+        found += bool(row["ok"])
+        print(json.dumps(row, ensure_ascii=False) if as_json else
+              f"{feed}  " + (f"{row['entries']} entries, {row['title']!r}" if row["ok"] else row.get("problem") or "; ".join(row.get("problems", []))))
+    if not found:
+        print(f"narrative: no working feed found for {url}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_replay(args) -> int:
+    from dataclasses import replace
+
+    from .daily import run_daily
+    from .report import print_report
+
+    s = _settings(args)
+    s = replace(s, replay=tuple(s.replay) + tuple(args.paths))
+    report = run_daily(s, None, trigger="replay", show_progress=not args.no_progress)
+    print_report(s.db, report)
+    return 0

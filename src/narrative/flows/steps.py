@@ -15,6 +15,7 @@ from ..extractors.feeds import parse_feed
 from ..extractors.fetch import FEED_TYPES, Fetcher, FetchPolicy, make_client
 from ..extractors.records import Article, FeedEntry, FeedResult, FetchedPage, FetchFailure
 from ..extractors.relevance import RelevanceScorer, Topic
+from ..extractors.sources import ReplayStats, replay
 from ..extractors.transport import ResolvingTransport
 from ..extractors.urls import article_id, canonicalize, site_of
 from .settings import Settings
@@ -24,7 +25,8 @@ log = logging.getLogger("narrative.flow")
 
 def make_fetcher(s: Settings) -> Fetcher:
     policy = FetchPolicy(
-        user_agent=s.user_agent, read_timeout=s.read_timeout, max_bytes=s.max_bytes, max_attempts=s.max_attempts,
+        user_agent=s.user_agent, read_timeout=s.read_timeout, connect_timeout=s.connect_timeout, total_timeout=s.total_timeout,
+        max_bytes=s.max_bytes, max_attempts=s.max_attempts,
         per_host_interval=s.per_host_interval, per_host_concurrency=s.per_host_concurrency, allow_private=s.allow_private,
     )
     transport = ResolvingTransport(s.resolve) if s.resolve else None
@@ -83,6 +85,23 @@ def select_candidates(results: list[FeedResult], known: set[str], failed_runs: d
     return out
 
 
+def replay_pages(paths, known_urls, stats: ReplayStats | None = None) -> list[tuple[FeedEntry, FetchedPage]]:
+    """Saved pages (folders, WARC files) not yet stored: they then take the fetched pages' path."""
+    pairs = list(replay(paths, stats))
+    known = known_urls([x for e, _ in pairs for x in (e.url, canonicalize(e.url))]) if pairs else set()
+    return [(e, p) for e, p in pairs if e.url not in known and canonicalize(e.url) not in known]
+
+
+def relevance_scorer(s: Settings) -> RelevanceScorer:
+    """The topic's scorer; with `relevance_embedding`, MiniLM similarity to the topic's descriptions counts too."""
+    embed = None
+    if s.relevance_embedding:
+        from ..models.embed import SentenceEmbedder
+
+        embed = SentenceEmbedder(s.embedding_model).encode
+    return RelevanceScorer(Topic.load(s.topic), embed=embed)
+
+
 def extract_pages(pages: list[tuple[FeedEntry, FetchedPage]], min_words: int) -> list[Article]:
     """Every fetched page becomes an Article: extracted (status new) or skipped, with its reason."""
     out = []
@@ -105,7 +124,10 @@ def triage(articles: list[Article], deduper: Deduper, scorer: RelevanceScorer, k
     """Order by publication (the first published is the original), then: same page reached twice → dropped;
     exact or near copy → duplicate of the original; off-topic → rejected with its score; else to annotate."""
     out, ids = [], set(known_ids)
-    for a in sorted(articles, key=lambda a: (a.published_at or a.fetched_at, a.id)):
+    ordered = sorted(articles, key=lambda a: (a.published_at or a.fetched_at, a.id))
+    live = [a for a in ordered if a.status != "skipped"]
+    sims = dict(zip((a.id for a in live), scorer.similarities([(a.title, a.text) for a in live])))
+    for a in ordered:
         if a.id in ids:
             continue
         ids.add(a.id)
@@ -115,7 +137,7 @@ def triage(articles: list[Article], deduper: Deduper, scorer: RelevanceScorer, k
         sig = signature(a.text)
         extra = {**a.extra, "minhash": [int(x) for x in sig.hashvalues]}
         hit = deduper.find(a.content_hash, sig)
-        rel = scorer.score(a.title, a.text)
+        rel = scorer.score(a.title, a.text, sims.get(a.id))
         if hit:
             original, sim = hit
             out.append(replace(a, status="duplicate", duplicate_of=original, relevance=rel.score,

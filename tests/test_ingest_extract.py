@@ -1,0 +1,174 @@
+"""Offline replay (folders, WARC), `narrative extract`, metadata (titles, authors, dates), relevance with embeddings."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from datetime import datetime, timezone
+
+import numpy as np
+import pytest
+
+from conftest import SHARED
+from narrative.cli import main
+from narrative.demo.corpus import load_corpus
+from narrative.demo.site import SITES, canonical_url, render_page
+from narrative.extractors.dedupe import DEFAULT_THRESHOLD
+from narrative.extractors.extract import Skipped, extract_article, extract_page, split_authors
+from narrative.extractors.metadata import read_meta, choose_title, strip_site
+from narrative.extractors.extract import parse_html
+from narrative.extractors.relevance import RelevanceScorer, Topic
+from narrative.extractors.sources import ReplayStats, replay
+from narrative.extractors.urls import canonicalize
+from narrative.flows.steps import extract_pages
+
+NOW = datetime(2026, 11, 30, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def arts():
+    return [a for a in load_corpus() if a.kind in ("article", "paywall")][:6] + [a for a in load_corpus() if a.kind == "paywall"]
+
+
+def _write_warc(path, pages):
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(path, "wb") as fh:
+        w = WARCWriter(fh, gzip=True)
+        for url, body, ctype, status in pages:
+            headers = StatusAndHeaders(f"{status} OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
+            w.write_record(w.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers))
+
+
+def test_replay_folder_and_warc_take_the_fetched_path(tmp_path, arts):
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    for a in arts[:3]:
+        (folder / f"{a.id}.html.gz").write_bytes(gzip.compress(render_page(a, []).encode("utf-8")))
+    (folder / "notes.txt").write_text("not a page")
+    warc = tmp_path / "crawl.warc.gz"
+    _write_warc(warc, [(canonical_url(a), render_page(a, []).encode(), "text/html; charset=utf-8", 200) for a in arts[3:]]
+                + [("https://x.example/doc.pdf", b"%PDF-1.4", "application/pdf", 200), ("https://x.example/gone", b"", "text/html", 404)])
+    stats = ReplayStats()
+    pairs = list(replay([folder, warc], stats))
+    assert len(pairs) == len(arts) and stats.skipped == {"not_html": 1, "http_404": 1}
+    # folder pages know their URL from the canonical link; WARC records carry theirs
+    assert {e.url for e, _ in pairs} == {canonical_url(a) for a in arts}
+    out = extract_pages(pairs, min_words=120)
+    by_url = {x.canonical_url: x for x in out}
+    canonical = lambda a: canonicalize(canonical_url(a))  # noqa: E731
+    paywall = next(a for a in arts if a.kind == "paywall")
+    assert by_url[canonical(paywall)].status == "skipped" and by_url[canonical(paywall)].reason.startswith("paywall")
+    good = [a for a in arts if a.kind == "article"]
+    assert all(by_url[canonical(a)].title == a.title and by_url[canonical(a)].published_at == a.published for a in good)
+
+
+def test_extract_cli_prints_one_json_line_per_page(tmp_path, capsys, arts):
+    a = arts[0]
+    page = tmp_path / "one.html"
+    page.write_text(render_page(a, []), "utf-8")
+    warc = tmp_path / "c.warc.gz"
+    _write_warc(warc, [(canonical_url(arts[1]), render_page(arts[1], []).encode(), "text/html", 200)])
+    stub = tmp_path / "stub.html"
+    stub.write_text("<html><body><nav>Home</nav><p>Subscribe to continue reading.</p></body></html>")
+    assert main(["extract", str(page), str(warc), str(stub)]) == 0
+    rows = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [r["path"] for r in rows] == [str(page), f"{warc}#0", str(stub)]
+    assert rows[0]["title"] == a.title and rows[0]["url"] == canonical_url(a) and rows[0]["published_at"].startswith(f"{a.published:%Y-%m-%d}")
+    assert rows[0]["site"] == SITES[a.site].name and rows[0]["language"] == "en" and "BABA--" not in rows[0]["text"]
+    assert set(rows[0]) >= {"path", "url", "title", "authors", "published_at", "site", "language", "text"}
+    assert rows[1]["url"] == canonical_url(arts[1])
+    assert rows[2]["skipped"] in ("paywall", "empty", "too_short")
+
+
+BODY = "".join(f"<p>Alibaba Cloud paragraph {i} has enough words in it to look like a real article body, said analysts.</p>" for i in range(15))
+
+
+def test_title_prefers_the_visible_headline_and_drops_site_suffixes():
+    html = (f"<html><head><title>Qwen tops the charts | Politics | The Tech Ledger</title>"
+            f"<meta property='og:site_name' content='The Tech Ledger'><meta property='og:title' content='Qwen tops the charts'></head>"
+            f"<body><header><h1>The Tech Ledger</h1></header><article><h1>Qwen tops the charts</h1>{BODY}</article></body></html>")
+    assert extract_page(html, "https://techledger.example/a").title == "Qwen tops the charts"
+    assert strip_site("Alibaba raises capex - Reuters", "Reuters", "reuters.com") == "Alibaba raises capex"
+    assert strip_site("Cloud growth slows | CNBC", None, "www.cnbc.com") == "Cloud growth slows"
+    m = read_meta(parse_html("<html><head><title>A much longer SEO title about Qwen - Site</title></head><body><h1>Short headline</h1></body></html>"))
+    assert choose_title(m, "site.example") == "A much longer SEO title about Qwen"  # an h1 nothing confirms is not trusted
+
+
+def test_authors_and_dates_from_json_ld_with_sanity_checks():
+    ld = {"@context": "https://schema.org", "@graph": [{"@type": "NewsArticle", "headline": "H", "datePublished": "2025-03-04T08:00:00+08:00",
+                                                        "author": [{"@type": "Person", "name": "Jane Doe"}, {"@type": "Person", "name": "John Roe"}]}]}
+    html = (f"<html><head><script type='application/ld+json'>{json.dumps(ld)}</script>"
+            f"<meta property='article:published_time' content='2031-01-01'></head><body><article><h1>H</h1>{BODY}</article></body></html>")
+    ex = extract_page(html, "https://x.example/a", now=NOW)
+    assert ex.authors == ("Jane Doe", "John Roe") and ex.published_at.date().isoformat() == "2025-03-04" and ex.date_source == "json-ld"
+    future = html.replace(json.dumps(ld), "{}")
+    ex = extract_page(future, "https://x.example/a", now=NOW)
+    assert ex.published_at is None or ex.published_at <= NOW  # 2031 refused
+    old = f"<html><head><meta property='article:published_time' content='1970-01-01'></head><body><article>{BODY}</article></body></html>"
+    assert extract_page(old, "https://x.example/a", now=NOW).published_at is None
+    assert split_authors(("By Jane Doe and John Roe", "jane@x.example")) == ("Jane Doe", "John Roe")
+
+
+def test_page_encodings_reach_the_extractor():
+    from narrative.extractors.encoding import decode
+
+    gbk = f"<html><head><meta charset='gb2312'><title>阿里巴巴</title></head><body>{BODY}</body></html>".encode("gb18030")
+    assert "阿里巴巴" in decode(gbk).text
+    assert "阿里巴巴" in decode(gbk, "iso-8859-1").text  # the server's default header loses to the page's own
+    assert decode(b"\xef\xbb\xbf<p>\xc3\xa9</p>").text == "<p>é</p>"
+    assert decode("<p>Ações</p>".encode("latin-1")).text == "<p>Ações</p>"
+    assert decode("<p>é</p>".encode("utf-8"), "iso-8859-1").text == "<p>é</p>"  # header says Latin-1, bytes are UTF-8
+    xhtml = '<?xml version="1.0" encoding="utf-8"?><html><body><article>' + BODY + "</article></body></html>"
+    assert not isinstance(extract_article(xhtml, "https://x.example/x", NOW, min_words=10, now=NOW), Skipped)
+
+
+def test_relevance_with_embedding_similarity():
+    topic = Topic.load()
+    assert topic.descriptions
+    calls = []
+
+    def embed(texts):  # deterministic stand-in: texts with "zebra" are far from every topic description
+        calls.append(len(texts))
+        v = np.array([[1.0, 0.0] if "zebra" in t.lower() else [0.0, 1.0] for t in texts])
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    plain, emb = RelevanceScorer(topic), RelevanceScorer(topic, embed=embed)
+    text = "Alibaba said on Monday it would hire more engineers in Hangzhou."
+    base = plain.score("Hiring news", text)
+    near = emb.score("Hiring news", text)
+    assert near.similarity == 1.0 and near.score > base.score and "similarity" in near.explain()
+    assert emb.score("Bananas", "Bananas are yellow. Cloud cover today.").score == 0.0  # no required entity: 0
+    assert emb.score("Hiring news", text + " zebra").score == base.score
+    sims = emb.similarities([("a", "cloud"), ("b", "zebra")])
+    assert sims == [1.0, 0.0] and calls[-1] == 2  # batched
+
+
+def test_near_duplicate_threshold_is_the_calibrated_one(demo_run):
+    assert DEFAULT_THRESHOLD == 0.4 and demo_run["settings"].near_duplicate_threshold == 0.4
+    import duckdb
+
+    con = duckdb.connect(demo_run["db"], read_only=True)
+    try:
+        rows = con.execute("SELECT count(*), min(similarity) FROM articles WHERE status = 'duplicate'").fetchone()
+    finally:
+        con.close()
+    assert rows[0] == 4 and rows[1] >= 0.6
+
+
+EXTRACTION = SHARED / "eval-data" / "extraction"
+
+
+@pytest.mark.skipif(not EXTRACTION.is_dir(), reason="../shared/eval-data is not here (a user's clone)")
+def test_extraction_smoke_on_real_pages():
+    from narrative.extractors.encoding import decode_html
+
+    ids = ["fundus__us__CNBC__V1", "zyte__042bb7b5fedab6ea", "postlight__www.cnet.com"]
+    for cid in ids:
+        case = json.loads((EXTRACTION / f"{cid}.json").read_text("utf-8"))
+        ex = extract_page(decode_html(gzip.decompress((EXTRACTION / f"{cid}.html.gz").read_bytes())), case["url"])
+        assert len(ex.text.split()) > 50, cid
+        if "title" in case["truth_fields"]:
+            assert ex.title and ex.title.split()[0].lower() == case["title"].split()[0].lower(), cid
