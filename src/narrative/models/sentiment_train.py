@@ -211,7 +211,7 @@ def train_sentiment(
             "name": MODEL_NAME, "version": version, "labels": LABELS, "max_length": max_length,
             "base_model": "sentence-transformers/all-MiniLM-L6-v2", "quantization": "dynamic int8, per channel",
             "train": {"examples": n, "epochs": epochs, "lr": lr, "batch_size": batch_size, "seed": seed,
-                      "optimizer_steps": total, "train_seconds": round(train_s, 1)},
+                      "optimizer_steps": total, "train_seconds": round(train_s, 1), "threads": threads},
         }
         (stage / META_FILE).write_text(json.dumps(meta, indent=2))
 
@@ -303,7 +303,7 @@ def _model_card(meta: dict, ev: dict | None, size_mb: float, data_path, rows) ->
         "",
         "## Training",
         f"- {tr['epochs']} epochs, {tr['optimizer_steps']} optimiser steps, AdamW lr {tr['lr']}, batch {tr['batch_size']},",
-        f"  linear warm-up 10% then decay, seed {tr['seed']}, 2 CPU threads: {tr['train_seconds']:.0f} s.",
+        f"  linear warm-up 10% then decay, seed {tr['seed']}, {tr.get('threads', 2)} CPU thread(s): {tr['train_seconds']:.0f} s.",
         "- Command:",
         "",
         "```",
@@ -311,7 +311,7 @@ def _model_card(meta: dict, ev: dict | None, size_mb: float, data_path, rows) ->
         "python -c \"from narrative.models.sentiment_train import train_sentiment; "
         "train_sentiment('src/narrative/models/sentiment_data/train.jsonl', "
         "'src/narrative/models/artifacts/sentiment', "
-        f"epochs={tr['epochs']}, lr={tr['lr']}, seed={tr['seed']}, "
+        f"epochs={tr['epochs']}, lr={tr['lr']}, seed={tr['seed']}, threads={tr.get('threads', 2)}, "
         "eval_path='/work/shared/eval-data/phrasebank-dev.jsonl')\"",
         "```",
         "",
@@ -360,9 +360,11 @@ def main(argv=None) -> int:  # convenience for running the file directly
     ap.add_argument("--version", default=None)
     ap.add_argument("--eval", default="/work/shared/eval-data/phrasebank-dev.jsonl")
     ap.add_argument("--keep-torch", default=None)
+    ap.add_argument("--threads", type=int, default=2, help="torch/onnxruntime threads (1 is faster on a busy machine)")
     a = ap.parse_args(argv)
     res = train_sentiment(a.data, a.out, epochs=a.epochs, lr=a.lr, batch_size=a.batch_size, seed=a.seed,
-                          version=a.version, eval_path=a.eval, keep_torch_dir=a.keep_torch)
+                          version=a.version, eval_path=a.eval, keep_torch_dir=a.keep_torch,
+                          threads=a.threads)
     print(json.dumps({k: v for k, v in res.items() if k != "eval"}, indent=2))
     return 0
 

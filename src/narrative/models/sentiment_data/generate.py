@@ -312,6 +312,10 @@ def pos_templates(g: Gen):
     down = g.c(DOWN)
     return [
         lambda: f"{P} {gm} {up} to {m} from {mo} {per}.",
+        lambda: f"{gm.capitalize()} {up} to {m} from {mo}{g.c(['', ' ' + cmp_, ' ' + per])}.",
+        lambda: f"{gm.capitalize()} {up} to {m} from {mo}{g.c(['', ' ' + cmp_, ' ' + per])}.",
+        lambda: f"{bm.capitalize()} {down} to {lm} from {lmo}{g.c(['', ' ' + cmp_, ' ' + per])}.",
+        lambda: f"{gm.capitalize()} {up} to {m}{g.c(['', ' ' + cmp_, ' ' + per])}.",
         lambda: f"{P} {gm} {up} by {p} to {m} {per}.",
         lambda: f"{g.c(['In', 'During'])} {per[3:] if per.startswith('in ') else 'the period'}, {gm} {up} to {m}, compared with {mo} {cmp_}.",
         lambda: f"{gm.capitalize()} {up} {p} {cmp_} to {m}.",
@@ -326,7 +330,7 @@ def pos_templates(g: Gen):
         lambda: f"{S} {g.c(['aims to', 'plans to', 'will', 'expects to'])} cut {g.c(['annual costs', 'costs', 'operating expenses', 'fixed costs'])} by {lm} by {g.c(['2025', '2026', '2027', 'the end of next year', '2010'])}.",
         lambda: f"The cost-cutting programme is expected to bring annual savings of {lm}.",
         lambda: f"{S} said net debt fell to {lm} at the end of {g.quarter()}.",
-        lambda: f"Net debt decreased to {lm} from {lmo}.",
+        lambda: f"{g.c(['Net debt', 'Net loss', 'Net financial expenses', 'Net debt', 'Net interest expenses'])} {g.c(['decreased', 'fell', 'was reduced'])} to {lm} from {lmo}.",
         lambda: f"{S} swung to {g.c(['an operating profit', 'a net profit', 'a pre-tax profit', 'a profit'])} of {m} {per}, from a loss of {lmo} {cmp_}.",
         lambda: f"{S} turned profitable {per}.",
         lambda: f"{P} {gm} beat {g.c(ANALYSTS)} estimates {per}.",
@@ -366,6 +370,14 @@ def pos_templates(g: Gen):
         lambda: f"{P} {g.c(['Qwen', 'AI', 'cloud', 'large language model'])} {g.c(['business', 'unit', 'services'])} {g.c(['posted triple-digit growth', 'grew strongly', 'turned a profit', 'doubled its revenue'])} {per}.",
         lambda: f"{g.c(['Market share', 'Its market share', 'The company`s market share'])} {g.c(['rose', 'increased', 'grew'])} to {g.num(5, 60):.0f}% in {g.place()}.",
         lambda: f"{gm.capitalize()} {g.c(['is expected to', 'will'])} {g.c(['rise', 'grow', 'increase'])} by {p} {g.c(['this year', 'in 2026', 'next year'])}, the company said.",
+        lambda: f"{S} {g.c(['signed an agreement', 'has signed a contract', 'agreed'])} {g.c(['with ' + g.company() + ' ', ''])}to supply {g.count()} {g.product()}{g.c(['', ' to ' + g.company(), ' for a project in ' + g.place()])}.",
+        lambda: f"{S} {g.c(['is expanding', 'has extended', 'will deepen', 'strengthened'])} its {g.c(['strategic partnership', 'cooperation', 'partnership', 'long-term agreement'])} with {g.company()}.",
+        lambda: f"{g.company()} gave a {g.c(['buy', 'strong buy', 'outperform', 'accumulate'])} recommendation on {g.company()} with a {g.c(['target price', 'price target'])} of {g.money(g.num(5, 150), 'EUR', '')}.",
+        lambda: f"{S} {g.c(['launched', 'has started', 'introduced'])} a {g.c(['profitability programme', 'cost-saving programme', 'efficiency programme', 'turnaround plan'])} {g.c(['at its plant in ' + g.place(), 'in ' + g.place(), 'to improve margins'])}.",
+        lambda: f"The acquisition {g.c(['is in line with', 'supports', 'fits'])} {P.replace('The', 'the', 1)} strategy of {g.c(['growing its service business', 'expanding in ' + g.place(), 'strengthening its market position', 'profitable growth'])}.",
+        lambda: f"{S} {g.c(['opened', 'will open', 'is opening'])} {g.c(['a new store', 'a new plant', 'new offices', 'a new data centre', 'a new service centre'])} in {g.place()} {g.c(['to meet growing demand', 'as part of its expansion', 'to serve the fast-growing market', 'to boost sales'])}.",
+        lambda: f"{S} {g.c(['has been selected', 'was chosen', 'has been picked'])} {g.c(['as the main supplier', 'as a preferred supplier', 'to supply ' + g.product()])} {g.c(['for', 'by'])} {g.company()}.",
+        lambda: f"The new {g.c(['system', 'line', 'technology', 'platform', 'machine'])} will {g.c(['improve efficiency', 'cut production costs', 'increase capacity', 'raise productivity', 'reduce energy consumption'])} {g.c(['significantly', 'by ' + g.pct_str(g.num(5, 40)), 'at the plant', ''])}.".replace(" .", "."),
     ]
 
 
@@ -382,6 +394,10 @@ def neg_templates(g: Gen):
     down = g.c(DOWN)
     return [
         lambda: f"{P} {gm} {down} to {m} from {mo} {per}.",
+        lambda: f"{gm.capitalize()} {down} to {m} from {mo}{g.c(['', ' ' + cmp_, ' ' + per])}.",
+        lambda: f"{gm.capitalize()} {down} to {m} from {mo}{g.c(['', ' ' + cmp_, ' ' + per])}.",
+        lambda: f"{bm.capitalize()} {up} to {bm_new} from {bm_old}{g.c(['', ' ' + cmp_, ' ' + per])}.",
+        lambda: f"{gm.capitalize()} {down} to {m}{g.c(['', ' ' + cmp_, ' ' + per])}.",
         lambda: f"{P} {gm} {down} by {p} to {m} {per}.",
         lambda: f"{gm.capitalize()} {down} {p} {cmp_} to {m}.",
         lambda: f"{S} reported {gm} of {m} {per}, down from {mo} {cmp_}.",
@@ -394,7 +410,7 @@ def neg_templates(g: Gen):
         lambda: f"{P} {bm} {up} {bp} {per}.",
         lambda: f"{bm.capitalize()} rose {bp} {per}, {g.c(['eroding margins', 'weighing on profit', 'hurting the result', 'squeezing profitability'])}.",
         lambda: f"Costs rose {g.c(['faster than sales', 'sharply', bp, 'due to higher energy prices', 'because of wage inflation'])} {per}.",
-        lambda: f"Net debt increased to {bm_new} from {bm_old}.",
+        lambda: f"{g.c(['Net debt', 'Net loss', 'Net financial expenses', 'Net debt', 'Net interest expenses'])} {g.c(['increased', 'rose', 'grew'])} to {bm_new} from {bm_old}.",
         lambda: f"{P} {gm} {g.c(['missed', 'fell short of', 'came in below', 'lagged'])} {g.c(ANALYSTS)} {g.c(['estimates', 'expectations', 'forecasts'])}.",
         lambda: f"{S} missed estimates {g.c(['as', 'after', 'because'])} {g.c(['cloud growth slowed', 'sales in China weakened', 'costs climbed', 'demand fell', 'price cuts hit margins'])}.",
         lambda: f"{P} {gm} of {m} {g.c(['missed', 'was below'])} the {g.c(['consensus forecast', 'analysts` average estimate', 'market expectation'])} of {mo}.",
@@ -460,8 +476,8 @@ def neu_templates(g: Gen):
         lambda: f"{g.person()} will {g.c(['succeed', 'replace'])} {g.person()} as {g.c(ROLES)}{g.c(['', ' on ' + g.date(), ' at the start of next year'])}.",
         lambda: f"{g.person()}, {g.c(ROLES)} of {C}, {g.c(['said in a statement', 'told reporters', 'said on ' + g.date(), 'commented on the results'])}.",
         lambda: f"{S} {g.c(['will acquire', 'has agreed to buy', 'is to acquire', 'signed an agreement to acquire'])} {g.c(['a', '100% of', 'a 51% stake in', 'the shares of', 'the remaining stake in'])} {g.c(['', g.c(COUNTRIES) + ' '])}{g.company()}{g.c(['', ' for ' + m])}.",
-        lambda: f"The {g.c(['purchase price', 'acquisition price', 'value of the deal', 'total value of the contract', 'price'])} {g.c(['is', 'was', 'amounts to', 'was not disclosed', 'will be paid in cash'])}{g.c(['', ' ' + m])}.".replace("not disclosed " , "not disclosed").replace("paid in cash ", "paid in cash"),
-        lambda: f"Financial {g.c(['terms', 'details'])} {g.c(['of the deal', 'of the agreement', ''])} were not disclosed.".replace("  ", " "),
+        lambda: f"The {g.c(['purchase price', 'acquisition price', 'value of the deal', 'total value of the contract', 'price'])} {g.c(['is', 'was', 'amounts to', 'totals'])} {m}{g.c(['', ', payable in cash', ', the parties said'])}.",
+        lambda: f"Financial {g.c(['terms', 'details'])} of the {g.c(['deal', 'agreement', 'transaction', 'purchase'])} {g.c(['were not made public', 'were not disclosed by ' + g.company(), 'remain confidential'])}.",
         lambda: f"{S} {g.c(['holds', 'owns', 'has'])} a {g.num(2, 60):.0f}% stake in {g.company()}.",
         lambda: f"{C} is {g.c(['a subsidiary of', 'part of', 'owned by', 'a unit of', 'majority-owned by'])} {g.company()}.",
         lambda: f"The {g.c(['contract', 'order', 'agreement'])} {g.c(['covers', 'includes', 'comprises'])} {g.c(['the delivery of', 'the design and installation of', 'maintenance of', 'the supply of'])} {g.count()} {g.product()}{g.c(['', ' to ' + g.place(), ' over five years'])}.",
@@ -479,7 +495,7 @@ def neu_templates(g: Gen):
         lambda: f"{S} {g.c(['launched', 'introduced', 'unveiled', 'released', 'presented'])} {g.c(['a new version of its', 'its latest', 'a new', 'an upgraded'])} {g.c(['AI model', 'language model', 'cloud service', 'smartphone', 'electric car', 'chip', 'e-commerce app', 'payment service', 'product range'])}{g.c(['', ' in ' + g.place(), ' on ' + g.date(), ' at its annual conference'])}.",
         lambda: f"The model has {g.c(['7', '14', '32', '72', '235', '480'])} billion parameters{g.c(['', ' and supports 119 languages', ' and was trained on 36 trillion tokens', ''])}.",
         lambda: f"The {g.c(['service', 'model', 'platform', 'app'])} is available in {g.r.randint(2, 60)} {g.c(['regions', 'countries', 'markets', 'languages'])}.",
-        lambda: f"{S} {g.c(['signed', 'entered into', 'concluded'])} {g.c(['a memorandum of understanding', 'a framework agreement', 'a cooperation agreement', 'a letter of intent'])} with {g.company()}{g.c(['', ' on ' + g.date(), ' concerning ' + g.product()])}.",
+        lambda: f"The {g.c(['agreement', 'contract', 'memorandum'])} was signed {g.c(['on ' + g.date(), 'in ' + g.place(), 'by both parties on ' + g.date()])}.",
         lambda: f"{g.c(['According to', 'Under'])} the {g.c(['agreement', 'plan', 'contract', 'offer'])}, {g.company()} {g.c(['will pay', 'will receive', 'will hold', 'will supply'])} {g.c([m, 'a 30% stake', 'the equipment', 'shares'])}{g.c(['', ' in two instalments', ' in ' + g.quarter()])}.",
         lambda: f"The offer price is {g.money(g.num(1, 90), 'EUR', '')} per share{g.c(['', ' in cash', ', the company said'])}.",
         lambda: f"The {g.c(['tender offer', 'subscription period', 'offer period', 'share buyback programme'])} {g.c(['begins', 'will start', 'runs from'])} {g.date()}{g.c(['', ' and ends on ' + g.date()])}.",
@@ -498,6 +514,23 @@ def neu_templates(g: Gen):
         lambda: f"The {g.c(['survey', 'study', 'report', 'index'])} {g.c(['was conducted', 'is published', 'covers'])} {g.c(['by ' + g.company(), 'quarterly', str(g.count()) + ' companies', 'in ' + g.place()])}.",
         lambda: f"{S} {g.c(['plans to', 'will', 'intends to'])} {g.c(['relocate its headquarters to', 'open an office in', 'move its listing to', 'change its name to ' + g.company() + ' in'])} {g.place()}{g.c(['', ' in ' + g.quarter()])}.",
         lambda: f"{S} {g.c(['will invest', 'is investing', 'invested'])} {m} in {g.c(['the project', 'the new plant', 'data centres', 'the upgrade', 'the expansion'])}{g.c(['', ' over three years', ', the company said'])}.",
+        lambda: f"{S} {g.c(['serves', 'works with', 'sells mainly to', 'has customers among'])} {g.c(['business-to-business customers', 'small and medium-sized companies', 'telecom operators', 'public sector organisations', 'consumers', 'the forest industry', 'car makers', 'shipyards'])}{g.c(['', ' in ' + g.place(), ' in more than ' + str(g.r.randint(5, 90)) + ' countries'])}.",
+        lambda: f"The {g.c(['system', 'service', 'app', 'platform', 'device', 'software'])} {g.c(['allows', 'lets', 'enables'])} {g.c(['customers', 'users', 'merchants', 'operators', 'drivers', 'hospitals'])} to {g.c(['pay with their phones', 'track shipments in real time', 'order goods online', 'monitor energy use', 'manage inventories', 'book appointments', 'translate documents', 'analyse sales data'])}.",
+        lambda: f"The {g.c(['plant', 'mill', 'factory', 'unit', 'facility'])} {g.c(['produces', 'makes', 'will produce', 'has an annual capacity of'])} {g.c(['about', 'some', 'up to'])} {g.count()} {g.c(['tonnes of board', 'tonnes of steel', 'cars', 'units', 'tonnes of pulp', 'megawatts of electricity', 'tonnes of food products'])} {g.c(['a year', 'per year', 'annually'])}.",
+        lambda: f"It will {g.c(['provide', 'supply', 'deliver'])} {g.c(['heat', 'electricity', 'steam', 'data services', 'spare parts'])} {g.c(['for the mill', 'to the town of ' + g.place(), 'for the plant', 'to local customers'])}.",
+        lambda: f"{g.person()}, {g.c(ROLES)} of {C}, {g.c(['says', 'said'])} the {g.c(['retail', 'cloud', 'food', 'steel', 'telecom', 'software', 'construction', 'logistics'])} {g.c(['market', 'sector', 'industry'])} in {g.place()} is {g.c(['fragmented', 'consolidating', 'highly competitive', 'regulated', 'dominated by a few players', 'changing'])}.",
+        lambda: f"The {g.c(['products', 'goods', 'services', 'models'])} are {g.c(['sold', 'distributed', 'marketed', 'offered'])} {g.c(['through', 'via'])} {g.c(['retailers', 'its own stores', 'online channels', 'partners', 'a network of dealers', 'the company website'])}{g.c(['', ' in ' + g.place()])}.",
+        lambda: f"The {g.c(['vessels', 'ferries', 'trains', 'trucks', 'aircraft'])} will {g.c(['operate', 'run', 'be used'])} {g.c(['between ' + g.place() + ' and ' + g.place(), 'on domestic routes', 'in ' + g.place()])}.",
+        lambda: f"The {g.c(['decision', 'proposal', 'appointment', 'change'])} {g.c(['was made by', 'was approved by', 'requires the approval of'])} {g.c(['the board', 'the shareholders', 'the annual general meeting', 'the supervisory board', 'the authorities'])}.",
+        lambda: f"{g.c(['Travel expenses', 'Board fees', 'Costs of the offer', 'Transfer taxes', 'Fees'])} {g.c(['will be paid', 'are paid', 'will be reimbursed', 'are borne'])} {g.c(['by the company', 'by the buyer', 'in accordance with company policy', 'in cash'])}.",
+        lambda: f"The {g.c(['report', 'study', 'statement', 'release', 'presentation'])} {g.c(['describes', 'explains', 'outlines', 'covers'])} {g.c(['the company`s operations', 'the group`s strategy', 'the main risks', 'the market situation', 'the new organisation', 'the terms of the offer'])}.",
+        lambda: f"{g.c(['The company', 'It', 'The group'])} {g.c(['was', 'is'])} formerly known as {g.company()}.",
+        lambda: f"{C} {g.c(['designs', 'manufactures', 'develops', 'markets', 'distributes'])} {g.product()} {g.c(['for', 'used in', 'for customers in'])} {g.c(['the energy sector', 'shipping', 'mining', 'retail', 'telecoms', 'hospitals', 'data centres', 'the paper industry'])}.",
+        lambda: f"The {g.c(['share capital', 'number of shares', 'number of votes'])} {g.c(['is', 'totals', 'now totals'])} {g.count()}{g.c([',000', ' million', ''])}{g.c(['', ' after the registration', ''])}.",
+        lambda: f"{g.c(['Customers', 'Users', 'Passengers', 'Drivers'])} {g.c(['can', 'will be able to'])} {g.c(['pay by card', 'use the service', 'book tickets online', 'charge their cars', 'choose between three plans'])} {g.c(['from ' + g.date(), 'at all stations', 'in ' + g.place(), 'via the app'])}.",
+        lambda: f"{g.c(['The issue', 'The bond', 'The loan', 'The facility', 'The programme'])} {g.c(['has a maturity of', 'runs for', 'matures in'])} {g.c(['five years', 'three years', '2030', 'seven years', 'ten years'])}{g.c(['', ' and carries a fixed coupon of ' + f'{g.num(1, 8):.2f}%'])}.",
+        lambda: f"{g.c(['The data', 'Figures', 'Comparative figures', 'The numbers'])} {g.c(['refer to', 'are for', 'cover'])} {g.c(['continuing operations', 'the parent company', 'the group as a whole', 'the period ending ' + g.date()])}.",
+        lambda: f"{g.c(['Some', 'About', 'Around'])} {g.count()} {g.c(['people', 'employees', 'experts', 'engineers'])} {g.c(['work', 'are employed'])} {g.c(['at the site', 'in the unit', 'in research and development', 'in sales', 'in ' + g.place()])}.",
         lambda: f"The {g.c(['conference call', 'press conference', 'webcast', 'briefing'])} will {g.c(['start', 'be held'])} at {g.r.randint(8, 17)}:{g.c(['00', '30'])} {g.c(['CET', 'EET', 'Finnish time', 'Beijing time', 'GMT'])}{g.c(['', ' on ' + g.date()])}.",
     ]
 
@@ -571,7 +604,7 @@ def load_handwritten() -> list[dict]:
     return rows
 
 
-def build(per_class: int = 1000, seed: int = 7, handwritten_repeat: int = 2) -> list[dict]:
+def build(per_class: int = 1250, seed: int = 7, handwritten_repeat: int = 2) -> list[dict]:
     rows = generate(per_class, seed)
     hw = load_handwritten()
     g = Gen(seed + 1)
@@ -585,7 +618,7 @@ def build(per_class: int = 1000, seed: int = 7, handwritten_repeat: int = 2) -> 
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--per-class", type=int, default=1000)
+    ap.add_argument("--per-class", type=int, default=1250)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--out", default=str(HERE / "train.jsonl"))
     a = ap.parse_args(argv)
