@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import re
 import sys
@@ -144,6 +145,13 @@ def score_case(case: dict, got: dict) -> dict:
 FIELDS = ("body", "title", "date", "date_strict", "authors")
 
 
+def half(case_id: str) -> str:
+    """Our tuning split of these (dev) cases: sha256("narrative-tune-half-v1\n" + id), first 8 bytes
+    big-endian, even → half A (tune on it), odd → half B (check on it). Reported as halfA / halfB."""
+    n = int.from_bytes(hashlib.sha256(("narrative-tune-half-v1\n" + case_id).encode("utf-8")).digest()[:8], "big")
+    return "halfA" if n % 2 == 0 else "halfB"
+
+
 def mean(xs):
     xs = [x for x in xs if x is not None]
     return (sum(xs) / len(xs), len(xs)) if xs else (float("nan"), 0)
@@ -176,8 +184,8 @@ def main() -> int:
         for name in ("ours", "plain"):
             sc = score_case(case, out[name])
             for f in FIELDS:
-                per_source[case["source"]][name][f].append(sc[f])
-                per_source["ALL"][name][f].append(sc[f])
+                for group in (case["source"], "ALL", half(cid)):
+                    per_source[group][name][f].append(sc[f])
             if name == "ours" and args.show_misses and sc[args.show_misses] is not None and sc[args.show_misses] < 1:
                 truth = case.get(args.show_misses) if args.show_misses != "body" else (case.get("body") or "")[:80]
                 misses.append((cid, sc[args.show_misses], truth, (out[name].get("text") or "")[:80] if args.show_misses == "body" else out[name].get(args.show_misses),
@@ -185,9 +193,11 @@ def main() -> int:
 
     print(f"extraction cases: {len(paths)} from {args.data}")
     print(f"{'source':12} {'n':>4} | {'field':10} {'ours':>7} {'plain':>7} {'diff':>7} {'n':>4}")
-    order = sorted(k for k in per_source if k != "ALL") + ["ALL"]
+    halves = ("halfA", "halfB")
+    order = sorted(k for k in per_source if k != "ALL" and k not in halves) + ["ALL"] + [h for h in halves if h in per_source]
     for src in order:
-        n = sum(1 for c in cases.values() if c["source"] == src) if src != "ALL" else len(cases)
+        n = (len(cases) if src == "ALL" else sum(1 for c in cases.values() if half(c["id"]) == src) if src in halves
+             else sum(1 for c in cases.values() if c["source"] == src))
         for f in FIELDS:
             o, k = mean(per_source[src]["ours"][f])
             p, _ = mean(per_source[src]["plain"][f])

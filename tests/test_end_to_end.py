@@ -125,7 +125,7 @@ def test_digest_written(demo_run):
     types = [p.get_content_type() for p in msg.walk()]
     assert "text/plain" in types and "text/html" in types and "image/png" in types
     html = (out / "digest.html").read_text()
-    assert "Top stories" in html
+    assert "Top stories" in html and "Covered by several sources" in html
 
 
 def test_conflicting_capex_reports_surface_as_a_conflict(con):

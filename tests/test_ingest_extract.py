@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import numpy as np
 import pytest
@@ -15,8 +15,8 @@ from narrative.cli import main
 from narrative.demo.corpus import load_corpus
 from narrative.demo.site import SITES, canonical_url, render_page
 from narrative.extractors.dedupe import DEFAULT_THRESHOLD
-from narrative.extractors.extract import Skipped, extract_article, extract_page, split_authors
-from narrative.extractors.metadata import read_meta, choose_title, strip_site
+from narrative.extractors.extract import Skipped, extract_article, extract_page, split_authors, url_date
+from narrative.extractors.metadata import read_meta, choose_title, strip_site, url_slug
 from narrative.extractors.extract import parse_html
 from narrative.extractors.relevance import RelevanceScorer, Topic
 from narrative.extractors.sources import ReplayStats, replay
@@ -95,6 +95,46 @@ def test_title_prefers_the_visible_headline_and_drops_site_suffixes():
     assert strip_site("Cloud growth slows | CNBC", None, "www.cnbc.com") == "Cloud growth slows"
     m = read_meta(parse_html("<html><head><title>A much longer SEO title about Qwen - Site</title></head><body><h1>Short headline</h1></body></html>"))
     assert choose_title(m, "site.example") == "A much longer SEO title about Qwen"  # an h1 nothing confirms is not trusted
+
+
+def test_title_confirmed_by_the_url_slug_or_a_section_only_title():
+    # an h1 the <title> does not confirm is trusted when the URL's slug says the same words
+    html = (f"<html><head><title>Cloud prices: vendors cut again in a long SEO line | Markets | The Ledger</title></head>"
+            f"<body><article><h1>Vendors cut cloud prices again</h1>{BODY}</article></body></html>")
+    assert extract_page(html, "https://ledger.example/2025/03/04/vendors-cut-cloud-prices-again").title == "Vendors cut cloud prices again"
+    assert url_slug("https://x.example/news/12345/jury-finds-the-man-guilty.html") == "jury finds the man guilty"
+    # a <title> that only names a section ('Home') loses to the page's one h1
+    home = f"<html><head><title>Home</title></head><body><h1>Time to say goodbye</h1>{BODY}</body></html>"
+    assert extract_page(home, "https://blog.example/").title == "Time to say goodbye"
+    # an h1 that is the site's name (the <title>'s last segment) is not the headline
+    m = read_meta(parse_html("<html><head><title>Shared history — the manual</title></head>"
+                             "<body><h1>the manual</h1><h1>Shared history</h1></body></html>"))
+    assert choose_title(m, "docs.example") == "Shared history"
+
+
+def test_dates_in_the_publishers_local_day():
+    # 21:25 in New York is 02:25Z the next day: the URL's day and a local offset on the page say which day it is
+    page = lambda meta: f"<html><head>{meta}</head><body><article><h1>H</h1>{BODY}</article></body></html>"  # noqa: E731
+    utc = "<meta property='article:published_time' content='2025-02-25T02:25:54Z'>"
+    ex = extract_page(page(utc), "https://paper.example/2025/02/24/some-story/", now=NOW)
+    assert ex.published_at.date().isoformat() == "2025-02-24" and ex.published_at == datetime(2025, 2, 25, 2, 25, 54, tzinfo=timezone.utc)
+    assert extract_page(page(utc), "https://paper.example/some-story/", now=NOW).published_at.date().isoformat() == "2025-02-25"
+    offset = utc + "<meta property='article:modified_time' content='2025-02-24T22:00:00-05:00'><meta name='date' content='2025-02-24T22:00:00-05:00'>"
+    assert extract_page(page(offset), "https://paper.example/some-story/", now=NOW).published_at.isoformat() == "2025-02-24T21:25:54-05:00"
+    assert url_date("https://x.example/2025/13/40/x") is None and url_date("https://x.example/a/2024-03-01/b") == date(2024, 3, 1)
+    # a URL day far from the declared one does not move it
+    far = extract_page(page(utc), "https://paper.example/2024/01/02/old-slug/", now=NOW)
+    assert far.published_at.date().isoformat() == "2025-02-25"
+
+
+def test_comments_and_doctype_do_not_empty_the_body():
+    # parsed as trafilatura parses (comments dropped, doctype line repaired), the body is found
+    html = ("<!doctype html>\n<html lang='en'><head><title>A story about cloud prices</title></head><body>"
+            "<!-- a comment --><main><article><h1>A story about cloud prices</h1><!-- another -->" + BODY +
+            "<table><tr><td>Quarter</td><td>Cloud revenue rose by a third on the year, the filing said</td></tr></table>"
+            "</article></main></body></html>")
+    ex = extract_page(html, "https://x.example/a-story-about-cloud-prices")
+    assert "paragraph 14" in ex.text and "Cloud revenue rose by a third" in ex.text  # tables are kept
 
 
 def test_authors_and_dates_from_json_ld_with_sanity_checks():

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pyarrow as pa
 
 from narrative.warehouse.db import Warehouse
-from narrative.warehouse.migrations import M002_DOCS, MIGRATIONS
+from narrative.warehouse.migrations import M002_DOCS, M003_DOCS, MIGRATIONS
 
 from test_warehouse import article
 
@@ -57,7 +57,7 @@ def test_every_table_and_column_is_documented_in_the_file(tmp_path):
     with Warehouse.open(tmp_path / "w.duckdb") as wh:
         tables = wh.con.execute("SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = 'main' "
                                 "AND database_name = current_database()").fetchall()
-        assert {t for t, _ in tables} == set(M002_DOCS)
+        assert {t for t, _ in tables} == set(M002_DOCS) | set(M003_DOCS)
         assert all(c for _, c in tables), [t for t, c in tables if not c]
         missing = wh.con.execute("SELECT table_name || '.' || column_name FROM duckdb_columns() WHERE schema_name = 'main' "
                                  "AND database_name = current_database() AND NOT internal AND comment IS NULL "
@@ -75,7 +75,7 @@ def test_readme_documents_every_table_and_view():
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     section = readme[readme.index("## The warehouse"):]
-    for name in [*M002_DOCS, *VIEWS, *MACROS, "search_articles"]:
+    for name in [*M002_DOCS, *M003_DOCS, *VIEWS, *MACROS, "search_articles"]:
         if name != "schema_migrations":
             assert f"`{name}`" in section or f"`{name}(" in section, name
     for view in ("entity_sentiment_daily", "theme_share_weekly", "figure_timeline", "figure_conflicts",

@@ -21,6 +21,7 @@ class Digest:
     themes: list[dict]
     sentiment: list[dict]  # per day, trailing 35 days
     entities: list[dict]
+    stories: list[dict] = ()  # covered by several sources
 
     @property
     def subject(self) -> str:
@@ -39,4 +40,5 @@ def compose(wh: Warehouse, days: int = 1) -> Digest | None:
         top_stories=q.top_stories(wh, window, 5), new_figures=q.new_figures(wh, window, 12),
         conflicts=q.figure_conflicts(wh, 5), shifts=q.narrative_shifts(wh, 6), themes=q.theme_movement(wh, window),
         sentiment=q.sentiment_by_day(wh, since), entities=q.top_entities(wh, 8, window),
+        stories=q.multi_source_stories(wh, window, 4),
     )

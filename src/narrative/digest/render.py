@@ -57,6 +57,12 @@ def render_text(d: Digest) -> str:
         if s.get("summary"):
             out.append(f"  {s['summary']}")
         out.append(f"  {s['url']}")
+    if d.stories:
+        out.append("\nCOVERED BY SEVERAL SOURCES")
+        for st in d.stories:
+            out.append(f"- {st['title']} ({st['sources']} sources: {', '.join(st['sites'])})")
+            if st.get("summary"):
+                out.append(f"  {st['summary']}")
     if d.new_figures:
         out.append("\nNEW FIGURES")
         for f in d.new_figures:
@@ -91,6 +97,11 @@ def render_html(d: Digest, chart_cid: str | None = None) -> str:
         parts.append(f"<div style='margin-bottom:12px'><a href='{e(s['url'])}'><b>{e(s['title'] or '')}</b></a><br>"
                      f"<small>{e(s['site'] or '')} · {s['day']} · sentiment {e(str(s['sentiment']))} · copies {s['copies']}</small>"
                      f"<p style='margin:4px 0'>{e(s.get('summary') or '')}</p></div>")
+    if d.stories:
+        parts.append("<h2 style='font-size:16px'>Covered by several sources</h2>")
+        for st in d.stories:
+            parts.append(f"<div style='margin-bottom:12px'><b>{e(st['title'] or '')}</b><br><small>{st['sources']} sources: "
+                         f"{e(', '.join(st['sites']))}</small><p style='margin:4px 0'>{e(st.get('summary') or '')}</p></div>")
     if chart_cid:
         parts.append(f"<h2 style='font-size:16px'>Sentiment</h2><img src='cid:{chart_cid}' alt='Article sentiment by day' width='700'>")
     if d.new_figures:

@@ -7,11 +7,12 @@ import json
 import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 import trafilatura
+from trafilatura.utils import load_html
 
 from .clean import clean_text, looks_paywalled
 from .records import Article, FeedEntry
@@ -57,6 +58,48 @@ def sane_date(dt: datetime | None, now: datetime) -> datetime | None:
         return None
     if dt < EARLIEST or (dt - now).total_seconds() > 3600:
         return None
+    return dt
+
+
+URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?=[/-]|$)")
+
+
+def url_date(url: str | None) -> date | None:
+    """The day a path like /2020/02/24/slug or /2020-02-24/ names: the publisher's own, local, date."""
+    m = URL_DATE.search(urlsplit(url or "").path)
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def local_day(dt: datetime | None, declared: list[str], url: str | None) -> datetime | None:
+    """The same instant, expressed in the publisher's local time where the page tells it.
+
+    Declarations are often in UTC while the date the page prints (and readers mean) is the local one:
+    published 21:25 in New York is 02:25Z the next day. A UTC instant is moved to the UTC offset another
+    declaration on the page carries; and when the URL names a day that the instant falls on in some
+    real time zone (one day off at most), the instant is expressed in the nearest whole-hour offset
+    that puts it on that day."""
+    if dt is None:
+        return None
+    if dt.utcoffset() == timedelta(0):
+        for raw in declared:
+            other = parse_datetime(raw)
+            off = other.utcoffset() if other is not None and raw and ("+" in raw[10:] or "-" in raw[10:]) else None
+            if off:
+                dt = dt.astimezone(timezone(off))
+                break
+    day = url_date(url)
+    if day is None or dt.date() == day or abs((dt.date() - day).days) > 1:
+        return dt
+    utc = dt.astimezone(timezone.utc)
+    for hours in sorted(range(-12, 15), key=abs):
+        local = utc.astimezone(timezone(timedelta(hours=hours)))
+        if local.date() == day:
+            return local
     return dt
 
 
@@ -142,10 +185,10 @@ def extract_page(html: str, url: str, entry: FeedEntry | None = None, now: datet
             date_source = source
             break
     canonical = canonicalize(urljoin(url, meta.canonical) if meta.canonical else url)
-    doc = trafilatura.bare_extraction(tree, url=url or None, with_metadata=True, include_comments=False, include_tables=False)
+    doc = trafilatura.bare_extraction(tree, url=url or None, with_metadata=True, include_comments=False, include_tables=True)
     host = urlsplit(url).hostname
     site = meta.site_name or (doc.sitename if doc else None) or site_of(url)
-    title = choose_title(meta, host, (doc.title if doc else None) or (entry.title if entry else None))
+    title = choose_title(meta, host, (doc.title if doc else None) or (entry.title if entry else None), url)
     text = clean_text((doc.text if doc else "") or "", title)
     if published is None and doc is not None:
         published = sane_date(parse_datetime(doc.date), now)
@@ -153,6 +196,7 @@ def extract_page(html: str, url: str, entry: FeedEntry | None = None, now: datet
     if published is None and entry is not None:
         published = sane_date(entry.published_at, now)
         date_source = "feed" if published else None
+    published = local_day(published, [raw for _, raw in meta.dates], url)
     authors = split_authors(meta.authors or ((doc.author,) if doc and doc.author else ()))
     return Extraction(url, canonical, title, authors, published, site, detect_language(text, meta.language), text, date_source)
 
@@ -211,8 +255,16 @@ XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 
 def parse_html(html: str):
-    """lxml refuses a str that still carries an XML encoding declaration (XHTML): the text is already decoded."""
-    return lxml.html.fromstring(XML_DECLARATION.sub("", html, count=1) if html.lstrip().startswith("<?") else html)
+    """The page parsed the way trafilatura's own loader does it (comments and processing instructions
+    dropped, invalid XML characters and the libxml2 doctype bug repaired): a tree parsed otherwise can
+    make its extractor return nothing for a whole page. lxml refuses a str that still carries an XML
+    encoding declaration (XHTML): the text is already decoded, so the declaration goes."""
+    if html.lstrip().startswith("<?"):
+        html = XML_DECLARATION.sub("", html, count=1)
+    tree = load_html(html)
+    if tree is None:  # trafilatura's loader rejects what it finds dubious; parse it anyway
+        tree = lxml.html.fromstring(html)
+    return tree
 
 
 def _visible_text(html: str) -> str:

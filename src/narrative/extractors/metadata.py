@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 DATE_META = frozenset(k.lower() for k in (
     "article:published_time", "og:article:published_time", "og:published_time", "datePublished", "pubdate",
@@ -153,14 +154,44 @@ def strip_site(title: str, site: str | None, host: str | None) -> str:
     return head if len(_tokens(head)) >= 3 else title
 
 
-def choose_title(meta: PageMeta, host: str | None, fallback: str | None = None) -> str | None:
+def _site_segment(h: str, title_tag: str | None) -> bool:
+    """An h1 that is the trailing segment of '<title>Headline — Site</title>' names the site."""
+    if not title_tag:
+        return False
+    parts = SEPARATORS.split(title_tag)
+    return len(parts) > 1 and _tokens(parts[-1]) == _tokens(h)
+
+
+def url_slug(url: str | None) -> str | None:
+    """'/2016/12/15/505723552/jury-finds-roof-guilty.html' → 'jury finds roof guilty': the words a
+    publisher put in the path, a headline candidate of its own (three words or more)."""
+    if not url:
+        return None
+    path = urlsplit(url).path
+    best = None
+    for seg in path.split("/"):
+        seg = re.sub(r"\.[a-z]{2,5}$", "", seg, flags=re.IGNORECASE)
+        words = [w for w in re.split(r"[-_+]+", seg) if w and not w.isdigit()]
+        if len(words) >= 3 and (best is None or len(words) > len(best)):
+            best = words
+    return " ".join(best) if best else None
+
+
+def choose_title(meta: PageMeta, host: str | None, fallback: str | None = None, url: str | None = None) -> str | None:
+    """The visible headline (an h1) when another candidate confirms it: a declared title (JSON-LD
+    headline, og:/twitter:title, <title>) or the words of the URL's slug; else the declared title
+    with the site's name stripped."""
     declared = [t for t in (meta.ld_headline, meta.og_title, meta.twitter_title, meta.title_tag) if t]
+    slug = url_slug(url)
     site_tokens = set(_tokens(meta.site_name)) | set(_tokens((host or "").removeprefix("www.").rsplit(".", 1)[0])) | GENERIC
-    for h in meta.h1s:
-        if set(_tokens(h)) <= site_tokens:
-            continue  # the masthead, not the headline
-        if 2 <= len(_tokens(h)) <= 40 and any(_close(h, d) for d in declared):
+    h1s = [h for h in meta.h1s if not set(_tokens(h)) <= site_tokens and not _site_segment(h, meta.title_tag)]
+    for h in h1s:  # the masthead and the site's name are not the headline
+        if 2 <= len(_tokens(h)) <= 40 and any(_close(h, d) for d in declared + ([slug] if slug else [])):
             return h
+    # a page that declares nothing longer than a word ('Home', 'News') declares a section, not a headline:
+    # its one visible h1 is the better title
+    if len(h1s) == 1 and 2 <= len(_tokens(h1s[0])) <= 40 and all(len(_tokens(strip_site(d, meta.site_name, host))) <= 1 for d in declared):
+        return h1s[0]
     for t in (meta.ld_headline, meta.og_title, meta.title_tag, fallback):
         if t and _tokens(t):
             return strip_site(t, meta.site_name, host)

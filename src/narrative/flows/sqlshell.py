@@ -18,7 +18,8 @@ def _fmt(v) -> str:
     return str(v)
 
 
-def print_rows(cols: list[str], rows: list[tuple], fmt: str = "table", out=sys.stdout, max_width: int = 60) -> None:
+def print_rows(cols: list[str], rows: list[tuple], fmt: str = "table", out=None, max_width: int = 60) -> None:
+    out = out if out is not None else sys.stdout  # looked up now: tests and callers swap sys.stdout
     if fmt == "csv":
         w = csv.writer(out)
         w.writerow(cols)
@@ -50,7 +51,7 @@ def _write_parquet(cur, output: str) -> int:
     return n
 
 
-def _run_one(wh: Warehouse, query: str, fmt: str, output: str | None, out=sys.stdout) -> None:
+def _run_one(wh: Warehouse, query: str, fmt: str, output: str | None, out=None) -> None:
     cur = wh.con.execute(query)
     if fmt == "parquet":
         n = _write_parquet(cur, output)

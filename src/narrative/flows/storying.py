@@ -23,12 +23,18 @@ def story_rows(wh, embedder, articles: list[Article], annotations: list[ArticleA
     old = [StoryMember(i, site, pub, np.asarray(vec, dtype=float)) for i, site, pub, vec in wh.recent_story_members(model, days)
            if i not in by_id]
     new_ids = {m.article_id for m in new}
+    copies: dict[str, list[Article]] = {}  # syndicated copies stored this run, by original: more sources, same story
+    for a in articles:
+        if a.status == "duplicate" and a.duplicate_of:
+            copies.setdefault(a.duplicate_of, []).append(a)
     stories, links = [], []
     ann_sents = {x.article_id: [s.text for s in x.sentences] for x in annotations}
     for group in group_stories(old + new):
-        if not new_ids & {m.article_id for m in group}:
+        ids = {m.article_id for m in group}
+        if not (new_ids | set(copies)) & ids:
             continue
-        sources = {m.site for m in group}
+        group_copies = [c for i in ids for c in copies.get(i, ())]
+        sources = {m.site for m in group} | {c.site for c in group_copies}
         summary = None
         if len(sources) >= 2:
             stored = wh.article_sentences([m.article_id for m in group if m.article_id not in ann_sents])
@@ -41,4 +47,5 @@ def story_rows(wh, embedder, articles: list[Article], annotations: list[ArticleA
                         "last_published_at": group[-1].published_at, "articles": len(group), "sources": len(sources),
                         "title": title, "summary": summary, "model": model})
         links += [{"story_id": first.article_id, "article_id": m.article_id} for m in group]
+        links += [{"story_id": first.article_id, "article_id": c.id} for c in group_copies]
     return {"stories": stories, "story_articles": links}

@@ -67,6 +67,18 @@ def top_stories(wh: Warehouse, window: Window, limit: int = 5) -> list[dict]:
                 [window.start, window.end, limit])
 
 
+def multi_source_stories(wh: Warehouse, window: Window, limit: int = 5) -> list[dict]:
+    """Stories reported by several sources that gained an article in the window, most sources first."""
+    return rows(wh, """
+        SELECT s.id, coalesce(s.title, any_value(a.title) FILTER (WHERE a.id = s.id)) AS title, s.sources, s.articles,
+               s.summary, CAST(s.last_published_at AS DATE) AS last_day,
+               list(DISTINCT a.site ORDER BY a.site) AS sites
+        FROM stories s JOIN story_articles sa ON sa.story_id = s.id JOIN articles a ON a.id = sa.article_id
+        WHERE s.sources >= 2 AND CAST(s.last_published_at AS DATE) BETWEEN ? AND ?
+        GROUP BY s.id, s.title, s.sources, s.articles, s.summary, s.last_published_at
+        ORDER BY s.sources DESC, s.last_published_at DESC LIMIT ?""", [window.start, window.end, limit])
+
+
 def new_figures(wh: Warehouse, window: Window, limit: int = 12) -> list[dict]:
     return rows(wh, """
         SELECT * FROM figure_timeline
