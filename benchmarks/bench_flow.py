@@ -4,7 +4,7 @@ second per stage and end to end, and peak memory.
     .venv/bin/python benchmarks/bench_flow.py --scales 10 50
 
 Each copy k of an article gets its own title and URL and a distinct closing line, and near-duplicate
-detection is switched off (threshold > 1) so that copies are annotated like new stories rather than
+detection is switched off (exact duplicates only) so that copies are annotated like new stories rather than
 linked as syndicated copies: the benchmark measures the cost of new articles.
 """
 
@@ -59,7 +59,7 @@ def main(argv=None) -> int:
         arts = scaled(scale)
         with tempfile.TemporaryDirectory() as tmp, SiteServer(corpus_routes(arts)) as srv:
             s = replace(demo_settings(Settings(), srv, str(Path(tmp) / "bench.duckdb")),
-                        near_duplicate_threshold=1.01, per_host_interval=0.0, per_host_concurrency=8, fetch_workers=8)
+                        near_duplicate_threshold=None, per_host_interval=0.0, per_host_concurrency=8, fetch_workers=8)
             t0 = time.perf_counter()
             rep = run_daily(s, None, trigger="bench", show_progress=False)
             total = time.perf_counter() - t0

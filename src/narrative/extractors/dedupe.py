@@ -34,10 +34,13 @@ def signature(text: str, num_perm: int = NUM_PERM) -> MinHash:
 class Deduper:
     """Remembers what is stored (and what this run added) and says what a new article copies."""
 
-    def __init__(self, threshold: float = DEFAULT_THRESHOLD, num_perm: int = NUM_PERM):
+    def __init__(self, threshold: float | None = DEFAULT_THRESHOLD, num_perm: int = NUM_PERM):
+        """threshold None: exact duplicates only (no near-duplicate search)."""
+        if threshold is not None and not 0.0 < threshold < 0.95:
+            raise ValueError(f"near-duplicate threshold must be in (0, 0.95) or None (exact only), not {threshold}")
         self.threshold = threshold
         self.num_perm = num_perm
-        self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm) if threshold is not None else None
         self._sigs: dict[str, MinHash] = {}
         self._hashes: dict[str, str] = {}
 
@@ -47,7 +50,8 @@ class Deduper:
         if article_id in self._sigs:
             return
         self._sigs[article_id] = sig
-        self._lsh.insert(article_id, sig)
+        if self._lsh is not None:
+            self._lsh.insert(article_id, sig)
         self._hashes.setdefault(content_hash, article_id)
 
     def find(self, content_hash: str, sig: MinHash) -> tuple[str, float] | None:
@@ -55,7 +59,7 @@ class Deduper:
         if content_hash in self._hashes:
             return self._hashes[content_hash], 1.0
         best = None
-        for cand in self._lsh.query(sig):
+        for cand in (self._lsh.query(sig) if self._lsh is not None else ()):
             sim = sig.jaccard(self._sigs[cand])
             if sim >= self.threshold and (best is None or sim > best[1]):
                 best = (cand, sim)

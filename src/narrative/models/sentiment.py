@@ -77,6 +77,8 @@ class SentimentClassifier:
             opts.intra_op_num_threads = int(threads)
             opts.inter_op_num_threads = 1
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # idle ORT threads must not spin: spaCy and torch share these two cores between batches
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         sess = ort.InferenceSession(str(p / "model.onnx"), sess_options=opts,
                                     providers=["CPUExecutionProvider"])
         names = {i.name for i in sess.get_inputs()}
