@@ -37,7 +37,7 @@ def scaled(scale: int):
             if k == 0:
                 out.append(a)
                 continue
-            out.append(replace(a, id=f"{a.id}x{k}", title=f"{a.title} (replay {k})",
+            out.append(replace(a, id=f"{a.id}x{k}", title=f"Replay {k}: {a.title}",
                                original=f"{a.original}x{k}" if a.original else None,
                                paragraphs=a.paragraphs + (f"Replay copy number {k} of story {a.id} for the benchmark.",)))
     return out

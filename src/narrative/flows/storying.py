@@ -10,6 +10,7 @@ from ..models.records import ArticleAnnotation
 from ..models.stories import DEFAULT_WINDOW_HOURS, StoryMember, group_stories, story_summary
 
 log = logging.getLogger("narrative.stories")
+MAX_SENTENCES = 12  # per article, for a story's summary
 
 
 def story_rows(wh, embedder, articles: list[Article], annotations: list[ArticleAnnotation], model: str) -> dict[str, list[dict]]:
@@ -37,8 +38,10 @@ def story_rows(wh, embedder, articles: list[Article], annotations: list[ArticleA
         sources = {m.site for m in group} | {c.site for c in group_copies}
         summary = None
         if len(sources) >= 2:
-            stored = wh.article_sentences([m.article_id for m in group if m.article_id not in ann_sents])
-            sents = [t for m in group for t in (ann_sents.get(m.article_id) or stored.get(m.article_id, []))]
+            # bounded cost: the first and the latest reports, their opening sentences
+            picked = group[:3] + group[3:][-3:]
+            stored = wh.article_sentences([m.article_id for m in picked if m.article_id not in ann_sents])
+            sents = [t for m in picked for t in (ann_sents.get(m.article_id) or stored.get(m.article_id, []))[:MAX_SENTENCES]]
             if sents:
                 summary = story_summary(sents, embedder.encode(sents))
         first = group[0]
