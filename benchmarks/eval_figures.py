@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 GOLD_MAIN = ROOT / "tests" / "data" / "figures_gold.jsonl"
 GOLD_HELDOUT = ROOT / "tests" / "data" / "figures_gold_heldout.jsonl"
-PUBLIC_DIR = Path(os.environ.get("NARRATIVE_EVAL_DATA", "/work/shared/eval-data")) / "quantities"
+PUBLIC_DIR = Path(os.environ.get("NARRATIVE_EVAL_DATA", str(Path(__file__).resolve().parents[2] / "shared" / "eval-data"))) / "quantities"
 
 # companies outside the project's entity table whose slug would not equal their id
 EXTRA_ALIASES = {"People's Bank of China": "pboc", "The People's Bank of China": "pboc", "PBOC": "pboc"}

@@ -22,23 +22,15 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from narrative.models.sentiment import SentimentClassifier  # noqa: E402
 
-DEFAULT_EVAL = "/work/shared/eval-data/phrasebank-dev.jsonl"
+DEFAULT_EVAL = str(Path(__file__).resolve().parents[2] / "shared" / "eval-data" / "phrasebank-dev.jsonl")
 LABELS = ("positive", "negative", "neutral")
 
 
 def scores(gold, pred) -> dict:
-    n = len(gold)
-    acc = sum(g == p for g, p in zip(gold, pred)) / max(n, 1)
-    f1 = {}
-    for lab in LABELS:
-        tp = sum(g == lab and p == lab for g, p in zip(gold, pred))
-        fp = sum(g != lab and p == lab for g, p in zip(gold, pred))
-        fn = sum(g == lab and p != lab for g, p in zip(gold, pred))
-        pr = tp / (tp + fp) if tp + fp else 0.0
-        rc = tp / (tp + fn) if tp + fn else 0.0
-        f1[lab] = 2 * pr * rc / (pr + rc) if pr + rc else 0.0
-    cm = {g: {p: sum(1 for a, b in zip(gold, pred) if a == g and b == p) for p in LABELS} for g in LABELS}
-    return {"n": n, "accuracy": acc, "macro_f1": sum(f1.values()) / 3, "f1": f1, "confusion": cm}
+    """Accuracy, macro-F1, per-label F1 and the confusion matrix (the training code's own scorer)."""
+    from narrative.models.sentiment_train import _scores
+
+    return _scores(gold, pred)
 
 
 def print_block(title: str, s: dict) -> None:

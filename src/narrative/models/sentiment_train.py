@@ -358,7 +358,7 @@ def main(argv=None) -> int:  # convenience for running the file directly
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--version", default=None)
-    ap.add_argument("--eval", default="/work/shared/eval-data/phrasebank-dev.jsonl")
+    ap.add_argument("--eval", default=str(Path(__file__).resolve().parents[3].parent / "shared" / "eval-data" / "phrasebank-dev.jsonl"))
     ap.add_argument("--keep-torch", default=None)
     ap.add_argument("--threads", type=int, default=2, help="torch/onnxruntime threads (1 is faster on a busy machine)")
     a = ap.parse_args(argv)

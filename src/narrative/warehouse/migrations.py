@@ -347,13 +347,17 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _m002_sql() -> str:
-    lines = ["ALTER TABLE entities ADD COLUMN run_id VARCHAR;"]
-    for table, (doc, cols) in M002_DOCS.items():
+def _comments_sql(docs: dict[str, tuple[str, dict[str, str]]]) -> list[str]:
+    """COMMENT ON statements for tables and their columns, from {table: (doc, {column: doc})}."""
+    lines = []
+    for table, (doc, cols) in docs.items():
         lines.append(f"COMMENT ON TABLE {table} IS {_quote(doc)};")
-        for col, cdoc in cols.items():
-            lines.append(f"COMMENT ON COLUMN {table}.{col} IS {_quote(cdoc)};")
-    return "\n".join(lines)
+        lines += [f"COMMENT ON COLUMN {table}.{col} IS {_quote(cdoc)};" for col, cdoc in cols.items()]
+    return lines
+
+
+def _m002_sql() -> str:
+    return "\n".join(["ALTER TABLE entities ADD COLUMN run_id VARCHAR;", *_comments_sql(M002_DOCS)])
 
 
 MIGRATIONS.append((2, "document tables and columns; entities.run_id", _m002_sql()))
@@ -413,12 +417,7 @@ M003_DOCS: dict[str, tuple[str, dict[str, str]]] = {
 
 
 def _m003_sql() -> str:
-    lines = [M003_STORIES]
-    for table, (doc, cols) in M003_DOCS.items():
-        lines.append(f"COMMENT ON TABLE {table} IS {_quote(doc)};")
-        for col, cdoc in cols.items():
-            lines.append(f"COMMENT ON COLUMN {table}.{col} IS {_quote(cdoc)};")
-    return "\n".join(lines)
+    return "\n".join([M003_STORIES, *_comments_sql(M003_DOCS)])
 
 
 MIGRATIONS.append((3, "stories covered by several sources; article vectors", _m003_sql()))
