@@ -32,6 +32,18 @@ class Resource:
 Handler = Callable[[BaseHTTPRequestHandler], None]
 
 
+def send_resource(req: BaseHTTPRequestHandler, r: Resource) -> int:
+    """Write one Resource as the response (status, type, length, extra headers, body)."""
+    req.send_response(r.status)
+    req.send_header("Content-Type", r.content_type)
+    req.send_header("Content-Length", str(len(r.body)))
+    for k, v in r.headers.items():
+        req.send_header(k, v)
+    req.end_headers()
+    req.wfile.write(r.body)
+    return r.status
+
+
 class SiteServer:
     """Serve {host: {path: Resource | handler}} on 127.0.0.1 (an ephemeral port by default)."""
 
@@ -73,14 +85,7 @@ class SiteServer:
                         self.send_header("Content-Length", "0")
                         self.end_headers()
                         return 304
-                self.send_response(r.status)
-                self.send_header("Content-Type", r.content_type)
-                self.send_header("Content-Length", str(len(r.body)))
-                for k, v in r.headers.items():
-                    self.send_header(k, v)
-                self.end_headers()
-                self.wfile.write(r.body)
-                return r.status
+                return send_resource(self, r)
 
         class _Server(ThreadingHTTPServer):
             def handle_error(self, request, client_address):  # a client hanging up mid-body is expected
@@ -211,14 +216,6 @@ def with_status(status: int, times: int, then: "Resource", headers: dict | None 
 
     def h(req: BaseHTTPRequestHandler) -> int:
         state["n"] += 1
-        r = Resource(b"", status=status, headers=headers or {}) if state["n"] <= times else then
-        req.send_response(r.status)
-        req.send_header("Content-Type", r.content_type)
-        req.send_header("Content-Length", str(len(r.body)))
-        for k, v in r.headers.items():
-            req.send_header(k, v)
-        req.end_headers()
-        req.wfile.write(r.body)
-        return r.status
+        return send_resource(req, Resource(b"", status=status, headers=headers or {}) if state["n"] <= times else then)
 
     return h

@@ -8,14 +8,13 @@ descriptions. An article naming none of the required entities scores 0 whatever 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
-from importlib import resources
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
+from ..data import load_json
 
 Embed = Callable[[list[str]], np.ndarray]  # texts → one L2-normalised row per text
 
@@ -32,10 +31,7 @@ class Topic:
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "Topic":
-        if path is None:
-            raw = json.loads(resources.files("narrative.data").joinpath("topics/alibaba-ai.json").read_text("utf-8"))
-        else:
-            raw = json.loads(Path(path).read_text("utf-8"))
+        raw = load_json("topics/alibaba-ai.json", path)
         return cls(
             name=raw["name"],
             description=raw.get("description", ""),

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
+from ..data import load_json
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,11 +36,7 @@ class EntityTable:
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "EntityTable":
-        if path is None:
-            text = resources.files("narrative.data").joinpath(DEFAULT_ENTITIES).read_text("utf-8")
-        else:
-            text = Path(path).read_text("utf-8")
-        raw = json.loads(text)
+        raw = load_json(DEFAULT_ENTITIES, path)
         return cls(
             [
                 Entity(

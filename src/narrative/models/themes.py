@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
+from ..data import load_json
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,9 +19,7 @@ class Theme:
 
 
 def load_themes(path: str | Path | None = None) -> list[Theme]:
-    text = (resources.files("narrative.data").joinpath("themes.json").read_text("utf-8") if path is None
-            else Path(path).read_text("utf-8"))
-    return [Theme(t["id"], t["name"], t["description"], tuple(t["keywords"])) for t in json.loads(text)["themes"]]
+    return [Theme(t["id"], t["name"], t["description"], tuple(t["keywords"])) for t in load_json("themes.json", path)["themes"]]
 
 
 class ThemeScorer:
