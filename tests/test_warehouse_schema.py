@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pyarrow as pa
 
 from narrative.warehouse.db import Warehouse
-from narrative.warehouse.migrations import M002_DOCS, M003_DOCS, MIGRATIONS
+from narrative.warehouse.migrations import LOADER_KEYS, M002_DOCS, M003_DOCS, MIGRATIONS
 
 from test_warehouse import article
 
@@ -49,6 +49,11 @@ def test_old_version_file_is_upgraded_in_place(tmp_path):
         assert wh.con.execute("SELECT entity, articles FROM share_of_voice").fetchall() == [("Alibaba Group", 1)]
         if wh.search_available():
             assert wh.search("qwen prices")[1][0][0] == "a1"
+        # 004: the annotation tables' keys are the loader's (no ART index), and the file says so
+        pks = {r[0] for r in wh.con.execute("SELECT table_name FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY'").fetchall()}
+        assert "articles" in pks and not pks & set(LOADER_KEYS)
+        doc = wh.con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = 'mentions'").fetchone()[0]
+        assert doc.endswith("Key: (article_id, start_char, model), unique (enforced by the loader).")
     with Warehouse.open(path) as wh:  # opening again applies nothing
         assert wh.migrate() == []
 

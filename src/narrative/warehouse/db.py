@@ -14,7 +14,7 @@ import duckdb
 import pyarrow as pa
 
 from . import fts
-from .migrations import MIGRATIONS
+from .migrations import LOADER_KEYS, MIGRATIONS
 from .runlock import RunLock, describe
 from .views import MACROS, VIEWS
 
@@ -290,7 +290,6 @@ class Warehouse:
         cols = self._columns(table)
         if not cols:
             raise WarehouseError(f"no table {table!r} in the warehouse")
-        keys = self._primary_key(table)
         if isinstance(rows, pa.Table):
             arrow = rows.select([c for c in rows.column_names if c in cols and c != "run_id"])
             if "run_id" in cols:
@@ -303,18 +302,30 @@ class Warehouse:
             arrow = pa.table(data) if not _has_nested_nulls(data) else pa.Table.from_pylist([{c: data[c][i] for c in data} for i in range(len(rows))])
         self.con.register("_batch", arrow)
         try:
-            names = ", ".join(data)
-            if table in UPSERT_TABLES:
-                verb = "INSERT OR REPLACE"
-            else:
-                verb = "INSERT OR IGNORE"
-            dedup = f"SELECT DISTINCT ON ({', '.join(keys)}) {names} FROM _batch" if keys else f"SELECT {names} FROM _batch"
-            before = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            self.con.execute(f"{verb} INTO {table} ({names}) {dedup}")
-            after = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            return self._insert(table, list(data), "_batch")
         finally:
             self.con.unregister("_batch")
-        return after - before
+
+    def _insert(self, table: str, cols: list[str], source: str) -> int:
+        """Insert `source`'s rows into `table` by key; returns the rows added. Rows with the same key
+        twice in `source` count once. Latest-state tables (UPSERT_TABLES, runs) replace a stored row
+        with the same key; fact tables keep the stored one. Fact tables are inserted with an anti-join
+        on each of their keys (PRIMARY KEY, UNIQUE, or LOADER_KEYS): duckdb 1.4's INSERT OR IGNORE
+        compares every new row with every stored one when a table has two unique constraints
+        (articles: id and canonical_url), which made loading quadratic."""
+        names = ", ".join(cols)
+        keys = self._unique_keys(table)
+        rows = f"SELECT DISTINCT ON ({', '.join(keys[0])}) {names} FROM {source}" if keys else f"SELECT {names} FROM {source}"
+        if table in UPSERT_TABLES or table == "runs":
+            sql = f"INSERT OR REPLACE INTO {table} ({names}) {rows}"
+        else:
+            new = " AND ".join(
+                f"NOT EXISTS (SELECT 1 FROM {table} t WHERE {' AND '.join(f't.{k} = b.{k}' for k in key)})" for key in keys
+            ) or "true"
+            sql = f"INSERT INTO {table} ({names}) SELECT {names} FROM ({rows}) b WHERE {new}"
+        before = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        self.con.execute(sql)
+        return self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] - before
 
     def _columns(self, table: str) -> list[str]:
         return [r[0] for r in self.con.execute(
@@ -322,13 +333,15 @@ class Warehouse:
             "AND table_catalog = current_database() ORDER BY ordinal_position", [table]
         ).fetchall()]
 
-    def _primary_key(self, table: str) -> list[str]:
-        row = self.con.execute(
-            "SELECT constraint_column_names FROM duckdb_constraints() WHERE table_name = ? AND constraint_type = 'PRIMARY KEY' "
-            "AND schema_name = 'main' AND database_name = current_database()",
+    def _unique_keys(self, table: str) -> list[list[str]]:
+        """The table's keys, primary first: its PRIMARY KEY and UNIQUE constraints, else LOADER_KEYS."""
+        rows = self.con.execute(
+            "SELECT constraint_column_names FROM duckdb_constraints() WHERE table_name = ? AND schema_name = 'main' "
+            "AND database_name = current_database() AND constraint_type IN ('PRIMARY KEY', 'UNIQUE') "
+            "ORDER BY constraint_type = 'UNIQUE', constraint_index",
             [table],
-        ).fetchone()
-        return list(row[0]) if row else []
+        ).fetchall()
+        return [list(r[0]) for r in rows] or ([list(LOADER_KEYS[table])] if table in LOADER_KEYS else [])
 
     def sync_entities(self, rows: Iterable[dict], run_id: str | None = None) -> None:
         rows = list(rows)
@@ -374,11 +387,7 @@ class Warehouse:
             self.con.execute("BEGIN")
             try:
                 for table in MERGE_ORDER if data else ("runs",):
-                    cols = ", ".join(self._columns(table))
-                    verb = "INSERT OR REPLACE" if table in UPSERT_TABLES or table == "runs" else "INSERT OR IGNORE"
-                    before = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-                    self.con.execute(f"{verb} INTO {table} ({cols}) SELECT {cols} FROM staged.{table}")
-                    inserted[table] = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] - before
+                    inserted[table] = self._insert(table, self._columns(table), f"staged.{table}")
                 self.con.execute("COMMIT")
             except BaseException:
                 self.con.execute("ROLLBACK")

@@ -5,6 +5,8 @@ Never edit a migration that has shipped: add the next number.
 
 from __future__ import annotations
 
+import re
+
 M001_CORE = """
 CREATE TABLE runs (
     id VARCHAR PRIMARY KEY,
@@ -421,3 +423,47 @@ def _m003_sql() -> str:
 
 
 MIGRATIONS.append((3, "stories covered by several sources; article vectors", _m003_sql()))
+
+
+# 004: the annotation tables keep their keys, but the loader enforces them (in-batch DISTINCT ON plus
+# an anti-join against stored rows) instead of an ART index. DuckDB's ART indexes live in memory and
+# slow every insert as they grow: at ~1M articles (16M sentence rows) one 100k-article run took minutes
+# and growing; without them loading stays linear. Parent tables (runs, articles, entities, ...) keep
+# their PRIMARY KEY / UNIQUE constraints.
+LOADER_KEYS: dict[str, tuple[str, ...]] = {
+    "sentences": ("article_id", "idx", "model"),
+    "mentions": ("article_id", "start_char", "model"),
+    "figures": ("article_id", "sentence_idx", "start_char", "model"),
+    "entity_sentiment": ("article_id", "entity_id", "model"),
+    "article_themes": ("article_id", "theme", "model"),
+    "summaries": ("article_id", "model"),
+    "article_vectors": ("article_id", "model"),
+    "story_articles": ("story_id", "article_id"),
+}
+
+
+def _create_without_primary_key(table: str, new_name: str) -> str:
+    """The shipped CREATE TABLE of `table` (001 or 003), renamed, its PRIMARY KEY clause removed."""
+    m = re.search(rf"CREATE TABLE {table} \((.*?)\n\);", M001_CORE + M003_STORIES, re.S)
+    if not m:
+        raise LookupError(f"no CREATE TABLE {table} in the shipped migrations")
+    body, n = re.subn(r",\s*PRIMARY KEY \([^)]*\)", "", m.group(1))
+    if n != 1:
+        raise LookupError(f"CREATE TABLE {table}: expected one PRIMARY KEY clause, found {n}")
+    return f"CREATE TABLE {new_name} ({body}\n);"
+
+
+def _m004_sql() -> str:
+    docs = {**M002_DOCS, **M003_DOCS}
+    lines = []
+    for table, keys in LOADER_KEYS.items():
+        lines += [_create_without_primary_key(table, f"{table}__v4"),
+                  f"INSERT INTO {table}__v4 SELECT * FROM {table};",
+                  f"DROP TABLE {table};",
+                  f"ALTER TABLE {table}__v4 RENAME TO {table};"]
+    keyed_docs = {t: (f"{docs[t][0]} Key: ({', '.join(k)}), unique (enforced by the loader).", docs[t][1])
+                  for t, k in LOADER_KEYS.items()}
+    return "\n".join([*lines, *_comments_sql(keyed_docs)])
+
+
+MIGRATIONS.append((4, "annotation tables keyed by the loader, not by ART indexes (linear bulk loads)", _m004_sql()))

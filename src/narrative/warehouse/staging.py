@@ -10,7 +10,7 @@ the main file all that time. A `StagedRun`:
 3. answers the flow's reads (feed state, stored URLs, signatures) with short read-only opens;
 4. loads the run's rows into `<db>.staging-<run>.duckdb` (same schema, same Arrow bulk load);
 5. at `finish_run`, opens the main file and merges the staging file in one transaction (ATTACH …
-   READ_ONLY; INSERT OR IGNORE/REPLACE … SELECT per table, the `runs` row with them), rebuilds the
+   READ_ONLY; the keyed inserts of `Warehouse.load` per table, the `runs` row with them), rebuilds the
    search index if articles arrived, closes, deletes the staging file.
 
 Readers are blocked only during steps 2 and 5. If the merge cannot get the file (a reader holding it
