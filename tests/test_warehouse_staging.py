@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from narrative.warehouse.db import RunInProgress, Warehouse, WarehouseLocked
-from narrative.warehouse.staging import StagedRun, leftover_staging
+from narrative.warehouse.staging import leftover_staging
 
 from test_warehouse import article
 

@@ -17,7 +17,6 @@ from prefect.cache_policies import NO_CACHE
 
 from ..extractors.dedupe import Deduper
 from ..extractors.fetch import fetch_all
-from ..extractors.relevance import RelevanceScorer, Topic
 from ..extractors.records import FetchedPage
 from ..models.annotate import TextDoc
 from ..models.entities import EntityTable
