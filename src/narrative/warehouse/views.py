@@ -53,17 +53,24 @@ VIEWS: dict[str, tuple[str, str]] = {
                   round(weight / sum(weight) OVER (PARTITION BY week), 4) AS share
            FROM t""",
     ),
-    "figure_timeline": (
-        "Every figure with its metric, subject, period and source, in publication order.",
+    "figure_facts": (
+        "Every figure of the current extractor with its subject, article day, site and URL: figure_timeline without the sentence text, for aggregates.",
         """SELECT a.published_at, a.day, f.subject_id, e.name AS subject, f.metric, f.period, f.kind, f.value,
                   f.value_high, f.currency, f.qualifier, f.direction, f.surface, a.site, a.title, a.canonical_url AS url,
-                  s.text AS sentence, f.article_id, f.sentence_idx
+                  f.article_id, f.sentence_idx
            FROM figures f
            JOIN annotated_articles a ON a.id = f.article_id
            LEFT JOIN entities e ON e.id = f.subject_id
-           LEFT JOIN (SELECT DISTINCT ON (article_id, idx) article_id, idx, text FROM sentences) s
-                  ON s.article_id = f.article_id AND s.idx = f.sentence_idx
            WHERE f.model = (SELECT model FROM current_models WHERE kind = 'figures')""",
+    ),
+    "figure_timeline": (
+        "Every figure with its metric, subject, period and source, and the sentence that states it, in publication order.",
+        # the sentence row of the current sentiment model (every view reads current models); joining on
+        # it keeps this a hash join built on figures, linear in the warehouse's size
+        """SELECT ff.*, s.text AS sentence
+           FROM figure_facts ff
+           LEFT JOIN sentences s ON s.article_id = ff.article_id AND s.idx = ff.sentence_idx
+                 AND s.model = (SELECT model FROM current_models WHERE kind = 'sentiment')""",
     ),
     "figure_claims": (
         "Per subject, metric, reporting period, kind, currency and shape (a change vs a level): how many sources state a figure, the lowest and highest value, and who said what. Relative days (Monday, today) are not reporting periods.",
@@ -73,7 +80,7 @@ VIEWS: dict[str, tuple[str, str]] = {
                        THEN 'change' ELSE 'level' END AS shape,
                   count(DISTINCT site) AS sources, min(value) AS low, max(value) AS high,
                   list(DISTINCT site || ': ' || surface ORDER BY site || ': ' || surface) AS claims
-           FROM figure_timeline
+           FROM figure_facts
            WHERE subject_id IS NOT NULL AND metric IS NOT NULL AND period IS NOT NULL AND value IS NOT NULL
              AND NOT regexp_matches(lower(period), '^(on )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow|this week|last week)')
            GROUP BY ALL""",
