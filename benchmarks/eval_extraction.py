@@ -1,6 +1,6 @@
 """Score our page extraction against plain trafilatura on the shared extraction cases, side by side.
 
-    .venv/bin/python benchmarks/eval_extraction.py [--data DIR] [--source NAME] [--speed] [--workers 2] [--show-misses FIELD]
+    .venv/bin/python benchmarks/eval_extraction.py [--data DIR] [--source NAME] [--speed] [--workers 2] [--show-misses FIELD] [--dump FILE]
 
 For every case (`ID.html.gz` + `ID.json`) both extractors see the same page: ours is
 `narrative.extractors.extract.extract_page` (what `narrative extract` and the flow use, before the
@@ -164,6 +164,8 @@ def main() -> int:
     ap.add_argument("--speed", action="store_true", help="also measure pages per second (1 process and --workers)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--show-misses", choices=["body", "title", "date", "authors"], help="print the cases ours gets wrong on FIELD")
+    ap.add_argument("--dump", type=Path, help="write every case's outputs and scores (ours and plain) as JSON to this file, "
+                    "for studying failures; keep it outside the project (the pages' text is the publishers')")
     args = ap.parse_args()
     if not args.data.is_dir():
         print(f"no extraction cases at {args.data} (../shared/eval-data/extraction)", file=sys.stderr)
@@ -191,6 +193,10 @@ def main() -> int:
                 misses.append((cid, sc[args.show_misses], truth, (out[name].get("text") or "")[:80] if args.show_misses == "body" else out[name].get(args.show_misses),
                                out["plain"].get(args.show_misses if args.show_misses != "body" else "text")))
 
+    if args.dump:
+        args.dump.write_text(json.dumps({cid: {"source": cases[cid]["source"], "half": half(cid), **{
+            name: {"scores": score_case(cases[cid], out[name]), "output": out[name]} for name in ("ours", "plain")}}
+            for cid, out, _ in results}, ensure_ascii=False), "utf-8")
     print(f"extraction cases: {len(paths)} from {args.data}")
     print(f"{'source':12} {'n':>4} | {'field':10} {'ours':>7} {'plain':>7} {'diff':>7} {'n':>4}")
     halves = ("halfA", "halfB")

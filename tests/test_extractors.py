@@ -118,3 +118,44 @@ def test_relevance_scores_topic_articles_above_threshold():
             assert scorer.is_relevant(r), (a.id, r)
         elif a.kind == "offtopic":
             assert not scorer.is_relevant(r), (a.id, r)
+
+
+def test_promos_and_pointers_to_other_stories_are_dropped():
+    body = [f"Sentence {i} of the story says what the regulator decided about cloud prices this week." for i in range(6)]
+    text = "\n".join([
+        body[0],
+        "Sign up for our morning newsletter to get the news in your inbox.",
+        body[1],
+        "Read more: Regulator opens a second inquiry into cloud pricing",
+        "ALSO READ | Chipmakers brace for a slower quarter",
+        body[2],
+        "Follow The Daily Ledger on Twitter and Facebook for the latest updates.",
+        "Click here to get the Ledger app",
+        body[3],
+        "Most read",
+        "Ten things to know before the market opens",
+        "Why the yen keeps falling",
+        body[4],
+        "News date : 04/21/2025 Category : Press Releases",
+        "This post contains affiliate links. We may earn a commission when you buy through them, at no cost to you.",
+        "Do you have a story to tell? Email: newsdesk@ledger.example",
+        body[5],
+    ])
+    assert clean_text(text) == "\n".join(body)
+
+
+def test_sentences_about_newsletters_and_email_stay():
+    text = ("The company said its newsletter business grew by a third, and that subscribers read it daily.\n"
+            "The minister said in an email to staff that the plan was final and would not be reopened.\n"
+            "Contact the company at help@vendor.example for refunds, the regulator said in its ruling.\n"
+            "Customers can download the new banking app from Monday, the lender said.")
+    assert clean_text(text) == text
+
+
+def test_a_teaser_with_a_subscribe_prompt_is_still_a_paywall_stub():
+    # the prompt lines leave the text (they are not the story) but still mark the page as a stub
+    teaser = "".join(f"<p>Teaser sentence {i} sets out what the cloud price war means for smaller vendors in the region.</p>" for i in range(9))
+    html = (f"<html><body><article><h1>Cloud price war</h1>{teaser}<p>Subscribe to continue reading this article.</p>"
+            "<p>Already a subscriber? Sign in.</p></article></body></html>")
+    got = extract_article(html, "https://paper.example/stub", NOW, min_words=60)
+    assert isinstance(got, Skipped) and got.reason == "paywall", got

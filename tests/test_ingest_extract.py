@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 from datetime import date, datetime, timezone
 
 import numpy as np
@@ -15,7 +16,7 @@ from narrative.cli import main
 from narrative.demo.corpus import load_corpus
 from narrative.demo.site import SITES, canonical_url, render_page
 from narrative.extractors.dedupe import DEFAULT_THRESHOLD
-from narrative.extractors.extract import Skipped, extract_article, extract_page, split_authors, url_date
+from narrative.extractors.extract import Skipped, extract_article, extract_page, restore_paragraphs, split_authors, url_date
 from narrative.extractors.metadata import read_meta, choose_title, strip_site, url_slug
 from narrative.extractors.extract import parse_html
 from narrative.extractors.relevance import RelevanceScorer, Topic
@@ -110,6 +111,97 @@ def test_title_confirmed_by_the_url_slug_or_a_section_only_title():
     m = read_meta(parse_html("<html><head><title>Shared history — the manual</title></head>"
                              "<body><h1>the manual</h1><h1>Shared history</h1></body></html>"))
     assert choose_title(m, "docs.example") == "Shared history"
+
+
+def test_site_names_sections_and_declared_headlines():
+    # the host's name run together names the site ('Gregory Szorc's Notebook' on gregoryszorc.example)
+    assert strip_site("Gregory Szorc's Notebook | Moving a codebase to Python 3", None, "gregoryszorc.example") == "Moving a codebase to Python 3"
+    # a short section between the headline and the site's name goes with it; a dash inside the headline stays
+    assert strip_site("Cloud prices fall again | Politics | The Ledger", "The Ledger", "ledger.example") == "Cloud prices fall again"
+    assert strip_site("Release 4.2 - faster builds | Toolsmith", "Toolsmith", "toolsmith.example") == "Release 4.2 - faster builds"
+    # og:title and JSON-LD headlines lose only segments that name the site, not a subtitle
+    html = ("<html><head><meta property='og:site_name' content='Game News Weekly'>"
+            "<meta property='og:title' content='Patch 1.8 - The Big Harvest Update'></head>"
+            f"<body><h1>Game News Weekly</h1><article>{BODY}</article></body></html>")
+    assert extract_page(html, "https://games.example/p/123").title == "Patch 1.8 - The Big Harvest Update"
+
+
+def test_title_agreement_microdata_and_the_article_h1():
+    # every kind of declaration agrees on a wording the h1 paraphrases: the declarations win
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Johannesburg traders ask the city for a market plan"})
+    html = (f"<html><head><script type='application/ld+json'>{ld}</script>"
+            "<meta property='og:title' content='Johannesburg traders ask the city for a market plan'>"
+            "<title>Johannesburg traders ask the city for a market plan | The Ledger</title></head>"
+            f"<body><article><h1>Joburg traders ask the city for a market plan</h1>{BODY}</article></body></html>")
+    assert extract_page(html, "https://ledger.example/a").title == "Johannesburg traders ask the city for a market plan"
+    # the element marked itemprop=headline beats an h1 marked as the alternative headline
+    html = ("<html><head><title>Decorating slip-ups | Home Pages</title>"
+            "<meta property='og:title' content='The five decorating slip-ups renters make and how to fix them'></head>"
+            "<body><article><header><h1 itemprop='alternativeHeadline'>Decorating slip-ups</h1>"
+            "<h2 itemprop='headline'>The five decorating slip-ups renters make and how to fix them</h2></header>"
+            f"{BODY}</article></body></html>")
+    assert extract_page(html, "https://home.example/x").title == "The five decorating slip-ups renters make and how to fix them"
+    # with nothing confirming any h1, the one inside <article> beats a masthead or footer h1
+    html = ("<html><head><meta property='og:title' content='Why everyone is suddenly talking about tarot'></head>"
+            "<body><header><h1>Subscribe and see fewer ads</h1></header>"
+            f"<article><h1>The card deck that made tarot famous</h1>{BODY}</article></body></html>")
+    assert extract_page(html, "https://atlas.example/x").title == "The card deck that made tarot famous"
+    # a page listing other stories marks many headlines: none of them is taken for this page's
+    teasers = "".join(f"<article><h2 itemprop='headline'>Teaser story number {i} about something</h2></article>" for i in range(3))
+    html = ("<html><head><title>County police blotter for the week - Heartland Daily</title>"
+            "<meta property='og:site_name' content='Heartland Daily'></head>"
+            f"<body><h1>County police blotter for the week</h1>{BODY}{teasers}</body></html>")
+    assert extract_page(html, "https://heartland.example/blotter").title == "County police blotter for the week"
+
+
+def test_publish_date_prefers_the_declaration_over_page_furniture():
+    page = lambda head, body="": (f"<html><head>{head}</head><body><aside><time datetime='2021-12-10T20:06:09-07:00'>"  # noqa: E731
+                                   f"Dec 10, 2021</time></aside><article><h1>H</h1>{body}{BODY}</article></body></html>")
+    # a meta tag that spells its value 'value=' still counts, before a sidebar's <time>
+    ex = extract_page(page("<meta name='article:published_time' value='2019-04-09T08:00:15-06:00'>"), "https://x.example/a", now=NOW)
+    assert ex.published_at.date().isoformat() == "2019-04-09" and ex.date_source == "meta"
+    # JSON-LD datePublished, not dateModified, and not a <time> elsewhere on the page
+    ld = json.dumps({"@type": "NewsArticle", "datePublished": "2020-01-03T09:48:24Z", "dateModified": "2020-01-06T09:22:36Z"})
+    ex = extract_page(page(f"<script type='application/ld+json'>{ld}</script>"), "https://x.example/a", now=NOW)
+    assert ex.published_at.date().isoformat() == "2020-01-03" and ex.date_source == "json-ld"
+    # nothing declared: htmldate reads the date the page prints
+    ex = extract_page(f"<html><body><article><h1>H</h1><p class='date'>Published 14 March 2022</p>{BODY}</article></body></html>",
+                      "https://x.example/a", now=NOW)
+    assert ex.published_at is not None and ex.published_at.date().isoformat() == "2022-03-14" and ex.date_source == "htmldate"
+
+
+def test_article_split_in_chunks_and_link_heavy_paragraphs_are_restored():
+    facts = ["the regulator weighed bundled discounts against the cost of moving data out",
+             "three rivals said the largest vendor priced storage below its own cost for years",
+             "lawyers for the vendor argued that customers had never been locked in by contract",
+             "an economist hired by the agency modelled what prices would be without the bundles",
+             "small hosting firms told the hearing that they lost clients every time prices were cut",
+             "the agency asked for internal emails about how the discounts were first designed",
+             "analysts expect the ruling to shape how other regulators treat cloud contracts",
+             "the vendor has offered to publish its egress fees in a single public table",
+             "a decision is due before the summer, although either side may still appeal it",
+             "shares in the vendor barely moved while the hearing continued in the capital",
+             "customer groups want any remedy to cover contracts signed in the last five years",
+             "the case is the first of its kind to reach a full hearing in the region"]
+    chunk = lambda n: "".join(f"<p>Chunk {n} paragraph {i}: {facts[4 * (n - 1) + i]}.</p>" for i in range(4))  # noqa: E731
+    cited = ("<p>The inquiry <a href='/a'>followed a complaint by three rivals about bundled discounts</a> and "
+             "<a href='/b'>an earlier ruling on data transfer fees in the same market</a>.</p>")
+    teasers = "".join(f"<div class='card'><div class='body'><p>Teaser {i} is about another story entirely and has enough words to read as prose.</p></div></div>" for i in range(3))
+    html = ("<html><body><article><h1>Regulator weighs cloud pricing case</h1>"
+            f"<div class='grid'><div class='body'>{chunk(1)}{cited}{chunk(2)}</div></div>"
+            "<div class='ad'>Advertisement</div>"
+            f"<div class='grid'><div class='body'>{chunk(3)}</div></div>"
+            f"<aside>{teasers}</aside></article></body></html>")
+    assert "Chunk 3 paragraph 3" in extract_page(html, "https://ledger.example/a").text
+    # what an extractor that kept the first chunk and judged the cited paragraph as links gives back
+    tree = parse_html(html)
+    kept = [re.sub(r"\s+", " ", p.text_content()) for p in tree.iter("p") if p.text_content().startswith(("Chunk 1", "Chunk 2"))]
+    text = restore_paragraphs(tree, "\n".join(kept))
+    lines = text.splitlines()
+    assert lines[:4] == kept[:4] and lines[4].startswith("The inquiry followed a complaint by three rivals")  # in page order
+    assert lines[-1].startswith("Chunk 3 paragraph 3") and len(lines) == 4 + 1 + 4 + 4
+    assert "Teaser" not in text  # same class, other depth: cards of other stories are not chunks of this one
+    assert restore_paragraphs(parse_html("<html><body><p>One.</p></body></html>"), "One.") == "One."
 
 
 def test_dates_in_the_publishers_local_day():

@@ -12,9 +12,11 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 import trafilatura
+from htmldate import find_date
+from trafilatura.metadata import extract_author, extract_sitename, extract_title
 from trafilatura.utils import load_html
 
-from .clean import clean_text, looks_paywalled
+from .clean import PAYWALL, clean_text, is_promo, looks_paywalled
 from .records import Article, FeedEntry
 from .metadata import choose_title, read_meta
 from .urls import article_id, canonicalize, site_of
@@ -170,6 +172,7 @@ class Extraction:
     language: str | None
     text: str
     date_source: str | None = None  # which signal gave the date: meta, json-ld, time, htmldate, feed
+    paywall_prompt: bool = False  # the body asked for a subscription (the prompt itself is cleaned out of `text`)
 
 
 def extract_page(html: str, url: str, entry: FeedEntry | None = None, now: datetime | None = None) -> Extraction:
@@ -185,20 +188,51 @@ def extract_page(html: str, url: str, entry: FeedEntry | None = None, now: datet
             date_source = source
             break
     canonical = canonicalize(urljoin(url, meta.canonical) if meta.canonical else url)
-    doc = trafilatura.bare_extraction(tree, url=url or None, with_metadata=True, include_comments=False, include_tables=True)
     host = urlsplit(url).hostname
-    site = meta.site_name or (doc.sitename if doc else None) or site_of(url)
-    title = choose_title(meta, host, (doc.title if doc else None) or (entry.title if entry else None), url)
-    text = clean_text((doc.text if doc else "") or "", title)
-    if published is None and doc is not None:
-        published = sane_date(parse_datetime(doc.date), now)
+    site = meta.site_name or _fallback(extract_sitename, tree) or site_of(url)
+    fallback_title = (entry.title if entry else None) or (None if meta.h1s or meta.title_tag else _fallback(extract_title, tree))
+    title = choose_title(meta, host, fallback_title, url)
+    body = extract_body(tree, url)
+    text = clean_text(body, title)
+    if published is None:  # htmldate's guess from the page's text and URL, only when the page declares nothing
+        published = sane_date(parse_datetime(_fallback(find_date, tree, url=url or None, original_date=True,
+                                                       extensive_search=True, max_date=f"{now:%Y-%m-%d}")), now)
         date_source = "htmldate" if published else None
     if published is None and entry is not None:
         published = sane_date(entry.published_at, now)
         date_source = "feed" if published else None
     published = local_day(published, [raw for _, raw in meta.dates], url)
-    authors = split_authors(meta.authors or ((doc.author,) if doc and doc.author else ()))
-    return Extraction(url, canonical, title, authors, published, site, detect_language(text, meta.language), text, date_source)
+    authors = split_authors(meta.authors or tuple(a for a in [_fallback(extract_author, tree)] if a))
+    return Extraction(url, canonical, title, authors, published, site, detect_language(text, meta.language), text, date_source,
+                      bool(PAYWALL.search(body)))
+
+
+def _fallback(fn, *args, **kwargs):
+    """A fallback reader's answer, None when it fails (they parse whatever a page holds)."""
+    try:
+        return fn(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - a fallback never sinks the page
+        log.debug("%s failed: %s", getattr(fn, "__name__", fn), exc)
+        return None
+
+
+TRAFILATURA = {"with_metadata": False, "include_comments": False, "include_tables": True}
+SHORT_BODY = 200  # words: below this, a recall-mode extraction may have lost the article and is checked
+
+
+def extract_body(tree, url: str | None) -> str:
+    """The article's text, one paragraph a line, before cleaning.
+
+    trafilatura in recall mode (our cleaning removes the promos and tails it lets through); when that
+    yields under SHORT_BODY words it may have lost the article, so the balanced mode is tried too and the
+    longer kept. Paragraphs it dropped from the article's own containers are then restored."""
+    doc = trafilatura.bare_extraction(tree, url=url or None, favor_recall=True, **TRAFILATURA)
+    text = (doc.text if doc else "") or ""
+    if len(text.split()) < SHORT_BODY:
+        other = trafilatura.bare_extraction(tree, url=url or None, **TRAFILATURA)
+        if other is not None and len((other.text or "").split()) > len(text.split()):
+            text = other.text or ""
+    return restore_paragraphs(tree, text) if text else text
 
 
 BYLINE = re.compile(r"^\s*(by|von|par|por)\s+", re.IGNORECASE)
@@ -225,7 +259,7 @@ def extract_article(html: str, url: str, fetched_at: datetime, entry: FeedEntry 
     text, title = ex.text, ex.title
     if not text.strip():
         return Skipped(url, "empty", "no article body found", title)
-    if looks_paywalled(text, min_words):
+    if looks_paywalled(text, min_words) or (ex.paywall_prompt and len(text.split()) < max(min_words * 2, 200)):
         return Skipped(url, "paywall", f"subscription stub of {len(text.split())} words", title)
     n_words = len(text.split())
     if n_words < min_words and looks_paywalled(_visible_text(html), min_words * 10):
@@ -272,3 +306,99 @@ def _visible_text(html: str) -> str:
         return parse_html(html).text_content()
     except (lxml.etree.ParserError, ValueError):
         return ""
+
+
+# -- paragraphs the extractor dropped ------------------------------------------------------------
+WORD = re.compile(r"\w+")
+SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+SKIP_ANCESTORS = frozenset(("nav", "footer", "aside", "header", "form", "figure", "figcaption", "blockquote"))
+
+
+def _words(s: str) -> list[str]:
+    return WORD.findall(s.replace("\u00ad", "").lower())
+
+
+def _shingles(words: list[str], n: int = 4) -> set[tuple[str, ...]]:
+    return {tuple(words[i:i + n]) for i in range(max(1, len(words) - n + 1))}
+
+
+# an element's text without formulas, scripts and controls (what trafilatura leaves out too)
+_TEXT = lxml.etree.XPath(".//text()[not(ancestor::math or ancestor::script or ancestor::style or ancestor::noscript"
+                         " or ancestor::template or ancestor::svg or ancestor::button)]")
+
+
+def _text(el) -> str:
+    return "".join(_TEXT(el))
+
+
+def _prose(p) -> str | None:
+    """The text of a paragraph that reads as a sentence of the article (15 words or more, ending as a
+    sentence ends, not a call to action nor a copyright line), whitespace-folded; else None."""
+    text = re.sub(r"\s+", " ", _text(p)).replace("\u00ad", "").strip()
+    if len(text.split()) < 15 or not SENTENCE_END.search(text) or text.startswith("©") or is_promo(text):
+        return None
+    return text
+
+
+def _depth(el) -> int:
+    return sum(1 for _ in el.iterancestors())
+
+
+def _scope(el):
+    """The article or main element around an element, if any."""
+    return next((a for a in el.iterancestors("article", "main")), None)
+
+
+def restore_paragraphs(tree, text: str) -> str:
+    """Paragraphs trafilatura dropped from the containers it took the article from.
+
+    Its extractor keeps one main container and judges paragraphs one by one: a paragraph that is mostly
+    links (inline citations) can go, and an article split in chunks around ads ('div.body' … ad …
+    'div.body') loses every chunk after the first. The containers holding two or more extracted
+    paragraphs give back the prose <p> children that sit between extracted ones (not after the last:
+    a tail of bios and notes is trafilatura's to cut); elements of the same tag, class and depth in the
+    same article (the other chunks) give back all of theirs. Each goes after the paragraph that
+    precedes it on the page."""
+    lines = text.splitlines()
+    line_of = {" ".join(_words(ln)): i for i, ln in enumerate(lines)}
+    seen = _shingles(_words(text))
+    present = lambda ws: len(_shingles(ws) & seen) >= 0.5 * len(_shingles(ws))  # noqa: E731
+    paras = [(p, p.getparent(), _words(_text(p))) for p in tree.iter("p")]
+    last_hit: dict = {}
+    for k, (p, parent, ws) in enumerate(paras):
+        if parent is not None and ws and " ".join(ws) in line_of:
+            last_hit.setdefault(parent, []).append(k)
+    containers = [c for c, ks in last_hit.items() if len(ks) >= 2]
+    if not containers:
+        return text
+    limit = {c: last_hit[c][-1] for c in containers}  # restore up to the container's last extracted paragraph
+    for c in containers:
+        if not (c.get("class") or "").strip():
+            continue
+        depth, scope = _depth(c), _scope(c)
+        for x in tree.iter(c.tag):
+            if x not in limit and x.get("class") == c.get("class") and _depth(x) == depth and _scope(x) is scope:
+                limit[x] = len(paras)  # a chunk nothing was taken from: all of it
+    inserts: dict[int, list[str]] = {}
+    last = -1  # the output line of the last extracted paragraph seen, in page order
+    for k, (p, parent, ws) in enumerate(paras):
+        key = " ".join(ws)
+        if key in line_of:
+            if parent in limit:
+                last = max(last, line_of[key])
+            continue
+        if parent not in limit or k > limit[parent] or not ws or present(ws):
+            continue
+        if any(a.tag in SKIP_ANCESTORS for a in p.iterancestors()):
+            continue
+        prose = _prose(p)
+        if prose:
+            inserts.setdefault(last, []).append(prose)
+            seen |= _shingles(ws)
+    if not inserts:
+        return text
+    out = inserts.get(-1, [])
+    for i, ln in enumerate(lines):
+        out.append(ln)
+        out.extend(inserts.get(i, []))
+    return "\n".join(out)
