@@ -96,9 +96,7 @@ def relevance_scorer(s: Settings) -> RelevanceScorer:
     """The topic's scorer; with `relevance_embedding`, MiniLM similarity to the topic's descriptions counts too."""
     embed = None
     if s.relevance_embedding:
-        from ..models.embed import SentenceEmbedder
-
-        embed = SentenceEmbedder(s.embedding_model).encode
+        embed = load_embedder(s).encode
     return RelevanceScorer(Topic.load(s.topic), embed=embed)
 
 
@@ -181,18 +179,42 @@ _ANNOTATORS: dict = {}
 _ANNOTATORS_LOCK = threading.Lock()
 
 
+_EMBEDDERS: dict = {}
+
+
+def load_embedder(s: Settings):
+    """The sentence embedder the settings name (default: the shipped int8 ONNX MiniLM; "torch": the
+    sentence-transformers one), loaded once per process and shared by relevance, annotation and stories."""
+    from ..models.embed import load_embedder as _load
+
+    with _ANNOTATORS_LOCK:
+        if s.embedding_model not in _EMBEDDERS:
+            try:
+                _EMBEDDERS[s.embedding_model] = _load(s.embedding_model)
+            except FileNotFoundError:
+                if s.embedding_model:  # a model the user named must exist
+                    raise
+                log.warning("the shipped ONNX embedding artefact is missing: using sentence-transformers (torch)")
+                _EMBEDDERS[s.embedding_model] = _load("torch")
+        return _EMBEDDERS[s.embedding_model]
+
+
 def load_annotator(s: Settings):
     """Models are loaded once per process (thread runner: once; Dask: once per worker)."""
     key = (s.spacy_model, s.sentiment_model, s.embedding_model, s.entities, s.themes, s.annotate_batch)
     with _ANNOTATORS_LOCK:
-        if key not in _ANNOTATORS:
-            _ANNOTATORS[key] = _build_annotator(s)
-        return _ANNOTATORS[key]
+        annotator = _ANNOTATORS.get(key)
+    if annotator is None:
+        embedder = load_embedder(s)
+        with _ANNOTATORS_LOCK:
+            if key not in _ANNOTATORS:
+                _ANNOTATORS[key] = _build_annotator(s, embedder)
+            annotator = _ANNOTATORS[key]
+    return annotator
 
 
-def _build_annotator(s: Settings):
+def _build_annotator(s: Settings, embedder):
     from ..models.annotate import Annotator
-    from ..models.embed import SentenceEmbedder
     from ..models.entities import EntityTable
     from ..models.nlp import load_pipeline
     from ..models.records import ModelInfo
@@ -201,13 +223,12 @@ def _build_annotator(s: Settings):
     entities = EntityTable.load(s.entities)
     nlp = load_pipeline(entities, s.spacy_model)
     spacy_info = ModelInfo(f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', s.spacy_model)}", f"{nlp.meta.get('version', '?')}+ruler{len(entities.entities)}")
-    embedder = SentenceEmbedder(s.embedding_model)
     themes = load_themes(s.themes)
     theme_scorer = ThemeScorer(themes, embedder.encode([f"{t.name}. {t.description}" for t in themes]))
     sentiment = _load_sentiment(s)
     figures, figures_info = _load_figures()
     return Annotator(nlp, entities, spacy_info, sentiment=sentiment, embedder=embedder, themes=theme_scorer,
-                     figures=figures, figures_info=figures_info, batch_size=s.annotate_batch)
+                     figures=figures, figures_info=figures_info)
 
 
 def _load_sentiment(s: Settings):
