@@ -291,14 +291,15 @@ def _model_card(meta: dict, ev: dict | None, size_mb: float, data_path, rows) ->
         f"- Max length {meta['max_length']} word pieces.",
         "",
         "## Training data",
-        f"- {tr['examples']} sentences ({', '.join(f'{k} {v}' for k, v in sorted(cnt.items()))}), all our own",
-        "  writing: short financial-newswire sentences composed by",
-        "  `narrative/models/sentiment_data/generate.py` from hand-written templates and vocabularies",
-        "  (earnings, cloud, AI models, e-commerce, chips, regulation, M&A, retail, banks, energy, autos,",
-        "  telecom; real and invented companies; many currencies), plus hand-written sentences",
-        "  (`sentiment_data/handwritten.jsonl`). Hard cases: losses narrowed / costs cut / debt fell",
-        "  (positive), costs rose / price cuts squeeze margins / shares fell despite record revenue",
-        "  (negative), figures without a comparison and corporate announcements (neutral).",
+        f"- {tr['examples']} training rows ({', '.join(f'{k} {v}' for k, v in sorted(cnt.items()))}), all our own",
+        "  writing, built by `narrative/models/sentiment_data/generate.py`: mostly hand-written",
+        "  financial-newswire sentences (`sentiment_data/handwritten*.jsonl`: results and figures, guidance,",
+        "  orders and contracts, M&A and financing, operations and personnel, products, legal, markets,",
+        "  many industries and countries; a seeded share gets a company name instead of 'The company'),",
+        "  plus a minority of sentences composed from hand-written templates and vocabularies, including",
+        "  figure-versus-figure comparisons with no direction word. Hard cases: losses narrowed / costs cut /",
+        "  beat estimates (positive), price cuts squeeze margins / shares fell despite record revenue / a",
+        "  reported loss (negative), figures without a comparison, schedules, descriptions (neutral).",
         "- Licence of the data: **MIT**. No Financial PhraseBank sentence was used for training.",
         "",
         "## Training",
@@ -308,11 +309,10 @@ def _model_card(meta: dict, ev: dict | None, size_mb: float, data_path, rows) ->
         "",
         "```",
         "python src/narrative/models/sentiment_data/generate.py",
-        "python -c \"from narrative.models.sentiment_train import train_sentiment; "
-        "train_sentiment('src/narrative/models/sentiment_data/train.jsonl', "
-        "'src/narrative/models/artifacts/sentiment', "
-        f"epochs={tr['epochs']}, lr={tr['lr']}, seed={tr['seed']}, threads={tr.get('threads', 2)}, "
-        "eval_path='/work/shared/eval-data/phrasebank-dev.jsonl')\"",
+        "python src/narrative/models/sentiment_train.py --data src/narrative/models/sentiment_data/train.jsonl "
+        f"--out src/narrative/models/artifacts/sentiment --epochs {tr['epochs']} --lr {tr['lr']} "
+        f"--batch-size {tr['batch_size']} --seed {tr['seed']} --threads {tr.get('threads', 2)} --version {meta['version']} "
+        "--eval /work/shared/eval-data/phrasebank-dev.jsonl",
         "```",
         "",
         "## Evaluation (Financial PhraseBank v1.0, dev half, 2,461 sentences; scored only)",
@@ -339,8 +339,9 @@ def _model_card(meta: dict, ev: dict | None, size_mb: float, data_path, rows) ->
     lines += [
         "",
         "## Limits",
-        "- Trained on synthetic, template-heavy data; the positive/neutral boundary of corporate",
-        "  announcements is where it errs most. Sentence-level only; no entity targeting.",
+        "- Trained only on sentences we wrote; the positive/neutral boundary of corporate announcements",
+        "  (agreements, expansions, investments) and comparisons of two figures without a direction word",
+        "  are where it errs most. Sentence-level only; no entity targeting.",
         "",
     ]
     return "\n".join(lines)

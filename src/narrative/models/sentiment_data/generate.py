@@ -1,17 +1,22 @@
 """Generate the training corpus for the financial sentence sentiment classifier.
 
-Everything here is our own writing (MIT): hand-written templates and vocabularies, composed with a
-seeded RNG, plus the hand-written sentences in ``handwritten.jsonl``. No sentence comes from
+Everything here is our own writing (MIT): about 4,300 hand-written financial-newswire sentences
+(``handwritten.jsonl``, the first set of hard cases, and the themed ``handwritten_*.jsonl`` files:
+results, corporate, deals_orders, operations, markets, sectors, wire) plus a minority of sentences
+composed from hand-written templates and vocabularies with a seeded RNG. No sentence comes from
 Financial PhraseBank or any other labelled corpus.
 
     python -m narrative.models.sentiment_data.generate            # writes train.jsonl beside this file
-    python src/narrative/models/sentiment_data/generate.py --per-class 1100 --seed 7
+    python src/narrative/models/sentiment_data/generate.py --template-neutral 600 --seed 7
 
 Labelling convention (the one financial newswire annotators use): a sentence is positive or negative
 when it reports or expects a change that is good or bad for the company / its investors (sales up,
 losses narrowed, costs cut, debt down, order won, jobs cut, outlook lowered, fine imposed...);
 plain facts, descriptions, schedules, appointments, unchanged figures and figures without a
-comparison are neutral.
+comparison are neutral. Refinements: a figure with a comparison figure follows the numbers even
+without a direction word ("EUR 5.2 mn (EUR 4.1 mn)" is positive); a reported loss is negative; new
+business (a contract or agreement signed, an order won, an expansion, estimated savings, a leading
+market position gained) is positive, while its terms, schedule and value alone are neutral.
 """
 
 from __future__ import annotations
@@ -188,6 +193,11 @@ LAST = ["Virtanen", "Korhonen", "Nieminen", "Zhang", "Wu", "Lindqvist", "Berg", 
 # --------------------------------------------------------------------------------------------
 
 
+def _figure(text: str) -> float | None:
+    m = re.search(r"\d[\d,]*(?:\.\d+)?", text)
+    return float(m.group(0).replace(",", "")) if m else None
+
+
 class Gen:
     def __init__(self, seed: int) -> None:
         self.r = random.Random(seed)
@@ -230,13 +240,19 @@ class Gen:
             return f"{v:.1f}"
         return f"{v:.2f}" if self.r.random() < 0.3 else f"{v:.1f}"
 
-    def money_pair(self, up: bool):
-        """Two amounts in the same currency: (new, old) with new > old if up."""
+    def money_pair(self, up: bool, lo: float = 0.03, hi: float = 0.9):
+        """Two amounts in the same currency: (new, old) with new > old if up; the relative change
+        is drawn from [lo, hi] and the printed figures keep the order (rounding never flips it)."""
         cur, unit = self.c(CURRENCIES)
-        old = self.num()
-        ch = self.r.uniform(0.03, 0.9)
-        new = old * (1 + ch) if up else old * (1 - ch * 0.8)
-        return self.money(new, cur, unit), self.money(old, cur, unit), self.pct_str(abs(new / old - 1) * 100)
+        for _ in range(20):
+            old = self.num()
+            ch = self.r.uniform(lo, hi)
+            new = old * (1 + ch) if up else old * (1 - ch * 0.8)
+            a, b = self.money(new, cur, unit), self.money(old, cur, unit)
+            va, vb = _figure(a), _figure(b)
+            if va is not None and vb is not None and ((va > vb) if up else (va < vb)):
+                break
+        return a, b, self.pct_str(abs(new / old - 1) * 100)
 
     def money(self, v=None, cur=None, unit=None) -> str:
         if cur is None:
@@ -292,6 +308,39 @@ class Gen:
 
     def product(self) -> str:
         return self.c(PRODUCTS)
+
+
+STATED = ["was", "totalled", "totaled", "amounted to", "stood at", "came to", "came in at", "reached"]
+VERSUS = ["compared with", "compared to", "against", "versus", "as against"]
+
+
+def verbless_comparisons(g: Gen, good: bool) -> list:
+    """Figure + comparison figure with no direction word: the label follows the numbers alone
+    ("Operating profit totalled EUR 5.2 mn, compared with EUR 4.1 mn" is good news;
+    "The operating loss was EUR 2.0 mn, compared with a loss of EUR 3.5 mn" is good news too)."""
+    lo, hi = (0.01, 0.12) if g.r.random() < 0.4 else (0.1, 0.9)   # close figures too
+    m, mo, p = g.money_pair(up=good, lo=lo, hi=hi)            # good metric: new > old when good
+    lm, lmo, lp = g.money_pair(up=not good, lo=lo, hi=hi)     # losses/costs: new < old when good
+    other, other_o, _ = g.money_pair(up=True)
+    gm = g.c(GOOD_METRICS)
+    loss = g.c(["net loss", "operating loss", "pre-tax loss", "loss before taxes", "loss for the period",
+                "operating loss excluding non-recurring items", "loss after taxes"])
+    P = g.poss()
+    per = g.period()
+    cmp_ = g.compare()
+    chg = g.c(["an increase of", "up", "a rise of", "representing growth of"]) if good else \
+        g.c(["a decrease of", "down", "a decline of", "representing a fall of"])
+    return [
+        lambda: f"{P} {gm} {g.c(STATED)} {m} {per}, {g.c(VERSUS)} {mo} {cmp_}.",
+        lambda: f"{gm.capitalize()} {g.c(STATED)} {m} ({mo}).",
+        lambda: f"{gm.capitalize()} {per} {g.c(STATED)} {m}, {chg} {p}{g.c(['', ' from ' + mo, ' year-on-year', ' on the previous year'])}.",
+        lambda: f"{P} {loss} {g.c(STATED)} {lm} {per}, {g.c(VERSUS)} a loss of {lmo} {cmp_}.",
+        lambda: f"{loss.capitalize()} {g.c(STATED)} {lm} ({lmo}).",
+        lambda: f"{P} {gm} {g.c(STATED)} {m}, {g.c(VERSUS)} {mo} in the {g.c(['corresponding period', 'same period', 'comparison period'])}{g.c(['', ' of 2024', ' of 2008', ' last year'])}.",
+        (lambda: f"{P} {g.c(['net profit', 'operating profit', 'profit before taxes', 'result'])} {g.c(STATED)} {other} {per}, {g.c(VERSUS)} a loss of {other_o} {cmp_}.") if good else
+        (lambda: f"{P} {loss} {g.c(STATED)} {other} {per}, {g.c(VERSUS)} a profit of {other_o} {cmp_}."),
+        lambda: f"{P} {loss} {g.c(STATED)} {lm}{g.c([' in the ' + g.c(['first nine months', 'first half', 'second quarter', 'review period']), ''])}, {g.c(['while the loss in the same period last year was', 'compared with', 'against'])} {lmo}.",
+    ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -350,6 +399,7 @@ def pos_templates(g: Gen):
         lambda: f"{S} increased its dividend to EUR {g.r.randint(31, 120) / 100:.2f} per share from EUR {g.r.randint(5, 30) / 100:.2f}.",
         lambda: f"{P} operating margin improved to {g.num(3, 30):.1f}% from {g.num(0.5, 3):.1f}%.",
         lambda: f"{P} {g.c(['gross margin', 'operating margin', 'EBITDA margin'])} widened by {g.num(0.3, 6):.1f} percentage points.",
+        *verbless_comparisons(g, good=True),
         lambda: f"Demand for {g.product()} remained strong {per}.",
         lambda: f"{S} said demand for {g.c(['its AI services', 'cloud computing', 'AI chips', 'its products', 'electric vehicles'])} {g.c(['continued to grow', 'was robust', 'accelerated', 'remained strong', 'picked up'])} {per}.",
         lambda: f"{S} will {g.c(['hire', 'recruit', 'add'])} {g.count()} {g.c(['new employees', 'people', 'engineers', 'workers'])} as {g.c(['demand grows', 'it expands in ' + g.place(), 'orders pick up', 'business expands'])}.",
@@ -406,6 +456,7 @@ def neg_templates(g: Gen):
         lambda: f"{S} said its loss widened to {bm_new} {per}.",
         lambda: f"{S} swung to {g.c(['an operating loss', 'a net loss', 'a pre-tax loss', 'a loss'])} of {bm_new} {per}, from a profit of {mo} {cmp_}.",
         lambda: f"{S} {g.c(['posted', 'reported', 'booked'])} {g.c(['a net loss', 'an operating loss', 'a loss'])} of {bm_new} {per}.",
+        lambda: f"{P} {g.c(['net loss', 'operating loss', 'pre-tax loss', 'loss before taxes'])} {g.c(['totalled', 'amounted to', 'was', 'came to'])} {bm_new} {per}.",
         lambda: f"{P} {bm} {up} to {bm_new} from {bm_old}.",
         lambda: f"{P} {bm} {up} {bp} {per}.",
         lambda: f"{bm.capitalize()} rose {bp} {per}, {g.c(['eroding margins', 'weighing on profit', 'hurting the result', 'squeezing profitability'])}.",
@@ -447,13 +498,15 @@ def neg_templates(g: Gen):
         lambda: f"{S} said {g.c(['cloud growth', 'sales growth', 'order intake', 'demand'])} {g.c(['slowed', 'slowed sharply', 'weakened', 'stalled'])} {per}.",
         lambda: f"Workers at {P.replace('The', 'the', 1)} {g.c(['plant', 'mill', 'port', 'factory'])} in {g.place()} {g.c(['went on strike', 'walked out', 'began a strike'])}, halting production.",
         lambda: f"{gm.capitalize()} {g.c(['is expected to', 'will'])} {g.c(['fall', 'decline', 'decrease'])} by {p} {g.c(['this year', 'in 2026', 'next year'])}, the company warned.",
+        *verbless_comparisons(g, good=False),
     ]
 
 
 def neu_templates(g: Gen):
     ind, what = g.c(INDUSTRIES)
     gm = g.c(GOOD_METRICS)
-    bm = g.c(BAD_METRICS)
+    # a reported loss is bad news even without a comparison (newswire convention): costs only here
+    bm = g.c([x for x in BAD_METRICS if "loss" not in x])
     S = g.subj()
     C = g.company()
     P = g.poss()
@@ -561,15 +614,24 @@ def _clean(s: str) -> str:
     return s
 
 
-def generate(per_class: int, seed: int, spaced_fraction: float = 0.35) -> list[dict]:
+def generate(per_class, seed: int, spaced_fraction: float = 0.35, numeric: int = 0) -> list[dict]:
+    """Template sentences; ``per_class`` is an int or a {label: count} dict. ``numeric``: extra
+    positive and negative sentences each where only the figures tell the direction
+    (:func:`verbless_comparisons`)."""
     g = Gen(seed)
     out: list[dict] = []
-    for label, fn in (("positive", pos_templates), ("negative", neg_templates), ("neutral", neu_templates)):
+    passes = [(lab, fn, per_class[lab] if isinstance(per_class, dict) else per_class)
+              for lab, fn in (("positive", pos_templates), ("negative", neg_templates), ("neutral", neu_templates))]
+    passes += [("positive", lambda g: verbless_comparisons(g, True), numeric),
+               ("negative", lambda g: verbless_comparisons(g, False), numeric)]
+    for label, fn, want in passes:
+        if not want:
+            continue
         seen: set[str] = set()
         n_tpl = len(fn(g))
         tries = 0
         k = 0
-        while len(seen) < per_class and tries < per_class * 20:
+        while len(seen) < want and tries < want * 20:
             tries += 1
             tpls = fn(g)
             # cycle through templates so every pattern is represented, random order within cycles
@@ -593,41 +655,80 @@ def generate(per_class: int, seed: int, spaced_fraction: float = 0.35) -> list[d
     return out
 
 
+def handwritten_files() -> list[Path]:
+    """``handwritten.jsonl`` (the first, hard-case set) plus the topical ``handwritten_*.jsonl`` files."""
+    return [p for p in [HERE / "handwritten.jsonl", *sorted(HERE.glob("handwritten_*.jsonl"))] if p.exists()]
+
+
 def load_handwritten() -> list[dict]:
-    p = HERE / "handwritten.jsonl"
     rows = []
-    if p.exists():
+    for p in handwritten_files():
         for line in p.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 d = json.loads(line)
-                rows.append({"text": d["text"], "label": d["label"], "source": "handwritten"})
+                assert d["label"] in ("positive", "negative", "neutral"), (p.name, d)
+                rows.append({"text": d["text"], "label": d["label"], "source": p.stem})
     return rows
 
 
-def build(per_class: int = 1250, seed: int = 7, handwritten_repeat: int = 2) -> list[dict]:
-    rows = generate(per_class, seed)
-    hw = load_handwritten()
+_GENERIC_SUBJECT = re.compile(r"^The (company|group|firm)('s)?\b")
+
+
+def vary_subject(text: str, g: Gen) -> str:
+    """'The company ...' -> '<company name> ...' (names from the template vocabulary)."""
+    m = _GENERIC_SUBJECT.match(text)
+    if not m:
+        return text
+    return g.company().strip() + (m.group(2) or "") + text[m.end():]
+
+
+# template sentences per label: a minority of the corpus now that most of it is hand-written
+TEMPLATE_COUNTS = {"positive": 350, "negative": 350, "neutral": 450}
+# plus this many positive and negative figure-versus-figure sentences each (no direction word)
+TEMPLATE_NUMERIC = 400
+
+
+def build(template_counts: dict | None = None, seed: int = 7, core_repeat: int = 2,
+          spaced_fraction: float = 0.3, name_fraction: float = 0.3, numeric: int = TEMPLATE_NUMERIC) -> list[dict]:
+    """Templates + every hand-written sentence once (``handwritten.jsonl``, the original hard cases,
+    ``core_repeat`` times). Seeded variation of the hand-written rows: a share starting with 'The
+    company/group/firm' gets a company name instead, and a share is rendered in the spaced newswire style."""
+    rows = generate(template_counts or TEMPLATE_COUNTS, seed, numeric=numeric)
+    seen = {d["text"].lower() for d in rows}
     g = Gen(seed + 1)
-    for _ in range(handwritten_repeat):
-        rows.extend(hw)
-    # a spaced-style copy of the hand-written ones too
-    rows.extend({**d, "text": render_spaced(d["text"])} for d in hw)
+    for d in load_handwritten():
+        if d["text"].lower() in seen and d["source"] != "handwritten":
+            continue
+        seen.add(d["text"].lower())
+        reps = core_repeat if d["source"] == "handwritten" else 1
+        for _ in range(reps):
+            t = d["text"]
+            if d["source"] != "handwritten" and g.r.random() < name_fraction:
+                t = vary_subject(t, g)
+            t = render_spaced(t) if g.r.random() < spaced_fraction else t
+            rows.append({**d, "text": t})
     g.r.shuffle(rows)
     return rows
 
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--per-class", type=int, default=1250)
+    ap.add_argument("--template-positive", type=int, default=TEMPLATE_COUNTS["positive"])
+    ap.add_argument("--template-negative", type=int, default=TEMPLATE_COUNTS["negative"])
+    ap.add_argument("--template-neutral", type=int, default=TEMPLATE_COUNTS["neutral"])
+    ap.add_argument("--template-numeric", type=int, default=TEMPLATE_NUMERIC,
+                    help="extra figure-versus-figure sentences per label (positive and negative)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--out", default=str(HERE / "train.jsonl"))
     a = ap.parse_args(argv)
-    rows = build(a.per_class, a.seed)
+    rows = build({"positive": a.template_positive, "negative": a.template_negative,
+                  "neutral": a.template_neutral}, a.seed, numeric=a.template_numeric)
     with open(a.out, "w", encoding="utf-8") as f:
         for d in rows:
             f.write(json.dumps({"text": d["text"], "label": d["label"]}, ensure_ascii=False) + "\n")
     from collections import Counter
-    print(f"wrote {len(rows)} rows to {a.out}: {dict(Counter(d['label'] for d in rows))}")
+    by_src = Counter("template" if d["source"] == "template" else "handwritten" for d in rows)
+    print(f"wrote {len(rows)} rows to {a.out}: {dict(Counter(d['label'] for d in rows))}; by source {dict(by_src)}")
 
 
 if __name__ == "__main__":
