@@ -60,6 +60,22 @@ def test_losses_narrowed_is_positive(clf):
     assert clf.predict(["The net loss narrowed in the third quarter."])[0][0] == "positive"
 
 
+def test_new_business_vs_its_details(clf):
+    """Labelling convention since 0.3.0: new business is good news, its terms and schedule are not."""
+    news = ["The engineering group has signed a contract to supply two biomass boilers to a Swedish utility.",
+            "The shipyard has won an order for a new icebreaker, securing work for two years.",
+            "The retailer will open ten new stores in Poland next year as demand grows."]
+    details = ["The contract was signed in Oslo on Thursday.",
+               "Deliveries of the boilers are scheduled for the second half of 2026.",
+               "The value of the contract was not disclosed."]
+    assert [p[0] for p in clf.predict(news)] == ["positive"] * 3
+    assert [p[0] for p in clf.predict(details)] == ["neutral"] * 3
+
+
+def test_reported_loss_is_negative(clf):
+    assert clf.predict(["The company reported an operating loss of EUR 3.2 million for the quarter."])[0][0] == "negative"
+
+
 def test_empty():
     clf = SentimentClassifier.load()
     assert clf.predict([]) == []
