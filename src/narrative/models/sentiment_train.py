@@ -309,10 +309,10 @@ def _model_card(meta: dict, ev: dict | None, size_mb: float, data_path, rows) ->
         "",
         "```",
         "python src/narrative/models/sentiment_data/generate.py",
-        "python src/narrative/models/sentiment_train.py --data src/narrative/models/sentiment_data/train.jsonl "
-        f"--out src/narrative/models/artifacts/sentiment --epochs {tr['epochs']} --lr {tr['lr']} "
-        f"--batch-size {tr['batch_size']} --seed {tr['seed']} --threads {tr.get('threads', 2)} --version {meta['version']} "
-        "--eval /work/shared/eval-data/phrasebank-dev.jsonl",
+        ("python src/narrative/models/sentiment_train.py --data src/narrative/models/sentiment_data/train.jsonl "
+         f"--out src/narrative/models/artifacts/sentiment --epochs {tr['epochs']} --lr {tr['lr']} "
+         f"--batch-size {tr['batch_size']} --seed {tr['seed']} --threads {tr.get('threads', 2)} --version {meta['version']} "
+         "--eval /work/shared/eval-data/phrasebank-dev.jsonl"),
         "```",
         "",
         "## Evaluation (Financial PhraseBank v1.0, dev half, 2,461 sentences; scored only)",

@@ -320,7 +320,7 @@ def verbless_comparisons(g: Gen, good: bool) -> list:
     "The operating loss was EUR 2.0 mn, compared with a loss of EUR 3.5 mn" is good news too)."""
     lo, hi = (0.01, 0.12) if g.r.random() < 0.4 else (0.1, 0.9)   # close figures too
     m, mo, p = g.money_pair(up=good, lo=lo, hi=hi)            # good metric: new > old when good
-    lm, lmo, lp = g.money_pair(up=not good, lo=lo, hi=hi)     # losses/costs: new < old when good
+    lm, lmo, _ = g.money_pair(up=not good, lo=lo, hi=hi)      # losses/costs: new < old when good
     other, other_o, _ = g.money_pair(up=True)
     gm = g.c(GOOD_METRICS)
     loss = g.c(["net loss", "operating loss", "pre-tax loss", "loss before taxes", "loss for the period",
