@@ -138,21 +138,24 @@ class SentimentClassifier:
     def _logits(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         return np.asarray(self._backend(ids, mask, np.zeros_like(ids)), dtype=np.float64)
 
-    def _submit(self, texts: Sequence[str], batch_size: int):
+    def _submit(self, texts: Sequence[str], batch_size: int, finish=_softmax):
         """Start: tokenise all texts once, then length-sorted batches padded to their longest row."""
         texts = [(t if isinstance(t, str) else str(t)) or " " for t in texts]
-        return self._submit_ids([e.ids for e in self._tok.encode_batch(texts)], batch_size)
+        return self._submit_ids([e.ids for e in self._tok.encode_batch(texts)], batch_size, finish)
 
-    def _submit_ids(self, seqs, batch_size: int):
+    def _submit_ids(self, seqs, batch_size: int, finish=_softmax):
         from .onnx_encoder import run_batches, truncate_ids
 
         return run_batches(self._logits, truncate_ids(seqs, self.max_length), len(self.labels), batch_size,
-                           self._pad_id, parallel=self.parallel, dtype=np.float64, finish=_softmax)
+                           self._pad_id, parallel=self.parallel, dtype=np.float64, finish=finish)
 
-    def submit_ids(self, seqs, batch_size: int = DEFAULT_BATCH) -> "_PendingPredictions":
+    def _predictions(self, logits: np.ndarray) -> list[Prediction]:
+        return self._rows(_softmax(logits))
+
+    def submit_ids(self, seqs, batch_size: int = DEFAULT_BATCH):
         """:meth:`submit` for sentences already tokenised by a tokenizer with the same
         ``tokenizer_fingerprint`` (cut here to ``max_length``)."""
-        return _PendingPredictions(self, self._submit_ids(seqs, batch_size) if len(seqs) else None)
+        return self._submit_ids(seqs, batch_size, self._predictions)
 
     def predict_proba(self, texts: Sequence[str], batch_size: int = DEFAULT_BATCH) -> np.ndarray:
         """(n, len(labels)) probabilities, rows in input order."""
@@ -160,9 +163,9 @@ class SentimentClassifier:
             return np.zeros((0, len(self.labels)), dtype=np.float64)
         return self._submit(texts, batch_size).result()
 
-    def submit(self, texts: Sequence[str], batch_size: int = DEFAULT_BATCH) -> "_PendingPredictions":
+    def submit(self, texts: Sequence[str], batch_size: int = DEFAULT_BATCH):
         """Start predicting now (batches on the shared pool); ``.result()`` gives what ``predict`` returns."""
-        return _PendingPredictions(self, self._submit(texts, batch_size) if len(texts) else None)
+        return self._submit(texts, batch_size, self._predictions)
 
     def _rows(self, probs: np.ndarray) -> list[Prediction]:
         res: list[Prediction] = []
@@ -180,14 +183,3 @@ class SentimentClassifier:
     def __repr__(self) -> str:
         return f"SentimentClassifier({self.info.tag})"
 
-
-class _PendingPredictions:
-    def __init__(self, clf: SentimentClassifier, pending):
-        self._clf = clf
-        self._pending = pending
-
-    def done(self) -> bool:
-        return self._pending is None or self._pending.done()
-
-    def result(self) -> list[Prediction]:
-        return [] if self._pending is None else self._clf._rows(self._pending.result())
