@@ -89,14 +89,18 @@ class HostGate:
             return self._sems.setdefault(host, threading.Semaphore(self.concurrency))
 
     def acquire(self, host: str) -> None:
+        """Wait for a free slot of `host`. The next slot is counted from when a request is actually let
+        go, not from when it was due: a thread that wakes late (a busy machine) pushes the next one back,
+        so the site never sees two starts closer than `interval`."""
         self._sem(host).acquire()
-        with self._lock:
-            now = self._clock()
-            slot = max(now, self._next_slot.get(host, now))
-            self._next_slot[host] = slot + self.interval
-        delay = slot - now
-        if delay > 0:
-            time.sleep(delay)
+        while True:
+            with self._lock:
+                now = self._clock()
+                due = self._next_slot.get(host, now)
+                if now >= due:
+                    self._next_slot[host] = now + self.interval
+                    return
+            time.sleep(due - now)
 
     def release(self, host: str) -> None:
         self._sem(host).release()
