@@ -62,7 +62,9 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--articles", type=int, default=60)
     ap.add_argument("--words", type=int, default=800)
-    ap.add_argument("--embedding-model", default=None, help='setting embedding_model (default: shipped ONNX; "torch")')
+    ap.add_argument("--embedding-model", default=None,
+                    help='setting embedding_model (default: the sentiment model\'s own output; "onnx": the separate '
+                         'int8 MiniLM, a second pass; "torch")')
     ap.add_argument("--n-process", type=int, default=1, help="spaCy processes (the annotator's n_process)")
     args = ap.parse_args(argv)
 
@@ -85,10 +87,14 @@ def main(argv=None) -> int:
     sents = [s.text.strip() for d in docs for s in d.sents if len(s.text.strip()) >= 3]
     tokens = sum(len(d) for d in docs)
     rows = [("spaCy (sm + ruler), sentences+NER+parse", t_spacy, c_spacy, len(sents), f"{tokens / t_spacy:,.0f} tokens/s")]
-    if annotator.sentiment:
+    if annotator._joint():  # one model: sentiment and embeddings in one pass (how the stage runs it)
+        sent = annotator.sentiment
+        _, t = timed(lambda: sent.submit_joint_ids(annotator.embedder.tokenize(sents)).result())
+        rows.append((f"sentiment+embeddings {sent.info.tag} (one pass)", t, CPU[0], len(sents), ""))
+    elif annotator.sentiment:
         _, t = timed(lambda: annotator.sentiment.predict(sents))
         rows.append((f"sentiment {annotator.sentiment.info.tag}", t, CPU[0], len(sents), ""))
-    if annotator.embedder:
+    if annotator.embedder and not annotator._joint():
         _, t = timed(lambda: annotator.embedder.encode(sents))
         rows.append((f"embeddings {annotator.embedder.info.tag}", t, CPU[0], len(sents), ""))
     if annotator.figures:

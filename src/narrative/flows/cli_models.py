@@ -31,6 +31,11 @@ def register(sub, common, commands: dict) -> None:
     t.add_argument("--batch-size", type=int, default=16)
     t.add_argument("--seed", type=int, default=13)
     t.add_argument("--version", help="version string stored with every prediction (default: derived from data and settings)")
+    t.add_argument("--max-length", type=int, default=128, help="word pieces per sentence (default 128)")
+    t.add_argument("--distill", type=float, default=10.0,
+                   help="weight of the embedding loss: > 0 (default 10) trains one model for sentiment and sentence "
+                        "embeddings (distilled from all-MiniLM-L6-v2), so annotation runs one transformer pass; 0: sentiment only")
+    t.add_argument("--threads", type=int, default=2, help="torch threads (default 2; use 1 on a machine busy with other work)")
     t.add_argument("--eval", metavar="JSONL", help="PhraseBank-style file to score after training (never trained on)")
     commands["models"] = cmd_models
 
@@ -94,7 +99,8 @@ def cmd_models(args) -> int:
         from ..models.sentiment_train import train_sentiment
 
         res = train_sentiment(args.data, args.out, epochs=args.epochs, lr=args.lr, batch_size=args.batch_size,
-                              seed=args.seed, version=args.version, eval_path=args.eval)
+                              seed=args.seed, version=args.version, eval_path=args.eval, max_length=args.max_length,
+                              distill=args.distill, threads=args.threads)
         print(json.dumps({k: v for k, v in res.items() if k != "eval"}, indent=2, default=str))
         return 0
     return 2

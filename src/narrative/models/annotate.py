@@ -2,7 +2,9 @@
 
 One pass per batch: spaCy `nlp.pipe` for sentences, entities and parses; one embedding pass over all
 sentences (reused for themes, summaries and, through the article vector, stories); one sentiment
-pass over all sentences, batched.
+pass over all sentences, batched. With the shipped model these two are one: a MiniLM trained for
+sentiment whose second output is sentence embeddings distilled from all-MiniLM-L6-v2, so each
+sentence goes through one transformer once.
 
 The stages overlap: spaCy streams documents in the calling thread (it holds the GIL) while the
 transformer models, which release it, already run on the sentences found so far (``submit``: length-
@@ -25,7 +27,9 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from .entities import EntityTable
+from .figures import sent_ents
 from .nlp import single_thread_blas
+from .onnx_encoder import Part, reserve_core
 from .records import (
     ArticleAnnotation, EntitySentiment, Figure, Mention, ModelInfo, Sentence, SentenceSentiment, ThemeScore,
 )
@@ -113,25 +117,30 @@ class Annotator:
         pending: list[str] = []
 
         def hand_over():
-            if self._shared_tokens():  # one word-piece tokenisation for both transformer models
+            if self._joint():  # one model, one pass: sentiment and embeddings are its two outputs
+                h = self.sentiment.submit_joint_ids(self.embedder.tokenize(pending))
+                jobs.append((Part(h, 0), Part(h, 1)))
+            elif self._shared_tokens():  # one word-piece tokenisation for both transformer models
                 seqs = self.embedder.tokenize(pending)
                 jobs.append((self.sentiment.submit_ids(seqs), self.embedder.submit_ids(seqs)))
             else:
                 jobs.append((self._start(self.sentiment, pending), self._start(self.embedder, pending)))
 
-        for d, doc in zip(docs, self.parse([d.text for d in docs])):
-            sents, spans = [], []
-            for sp in doc.sents:
-                t = sp.text.strip()
-                if len(t) < MIN_SENTENCE_CHARS:
-                    continue
-                sents.append(Sentence(d.id, len(sents), sp.start_char, sp.end_char, t))
-                spans.append(sp)
-            pending.extend(s.text for s in sents)
-            if len(pending) >= (CHUNK if jobs else FIRST_CHUNK):
-                hand_over()
-                pending = []
-            parts.append((sents, *self._spans(d, sents, spans)))
+        # spaCy, in this thread, is the long chain: while it runs, the models' pool leaves it a core
+        with reserve_core():
+            for d, doc in zip(docs, self.parse([d.text for d in docs])):
+                sents, spans = [], []
+                for sp in doc.sents:
+                    t = sp.text.strip()
+                    if len(t) < MIN_SENTENCE_CHARS:
+                        continue
+                    sents.append(Sentence(d.id, len(sents), sp.start_char, sp.end_char, t))
+                    spans.append(sp)
+                pending.extend(s.text for s in sents)
+                if len(pending) >= (CHUNK if jobs else FIRST_CHUNK):
+                    hand_over()
+                    pending = []
+                parts.append((sents, *self._spans(d, sents, spans)))
         if pending:
             hand_over()
 
@@ -153,6 +162,10 @@ class Annotator:
             k += n
             out.append(self._one(d, sents, mentions, figures, doc_preds, doc_vecs))
         return out
+
+    def _joint(self) -> bool:
+        return (self.embedder is not None and getattr(self.sentiment, "embedder", None) is self.embedder
+                and _async(self.sentiment))
 
     def _shared_tokens(self) -> bool:
         fp = getattr(self.embedder, "tokenizer_fingerprint", None)
@@ -180,7 +193,7 @@ class Annotator:
         mentions: list[Mention] = []
         figures: list[Figure] = []
         for s, sp in zip(sents, spans):
-            for ent in sp.ents:
+            for ent in sent_ents(sp):
                 eid = ent.ent_id_ or self.entities.resolve(ent.text) if ent.label_ in ("ORG", "PRODUCT", "PERSON", "GPE", "NORP") else None
                 mentions.append(Mention(d.id, s.idx, ent.start_char, ent.end_char, ent.text, ent.label_, eid or None))
             if self.figures is not None:

@@ -32,6 +32,7 @@ How it works
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -316,13 +317,29 @@ def _root(tokens):
     return tokens[-1]
 
 
+_ENTS = threading.local()
+
+
+def doc_ents(doc) -> tuple[tuple, dict]:
+    """The doc's entity spans and {token index: its entity}, built once per doc: ``doc.ents`` builds
+    new spans from every token on each access, and per sentence that was a third of the stage's time."""
+    last = getattr(_ENTS, "last", None)
+    if last is None or last[0] is not doc:
+        ents = tuple(doc.ents)
+        last = (doc, ents, {i: e for e in ents for i in range(e.start, e.end)})
+        _ENTS.last = last  # holding the doc keeps its id from being reused while cached
+    return last[1], last[2]
+
+
+def sent_ents(sent) -> list:
+    """``sent.ents`` from the per-doc cache."""
+    return [e for e in doc_ents(sent.doc)[0] if e.start >= sent.start and e.end <= sent.end]
+
+
 def _ent_of(tok):
     if not tok.ent_type_:
         return None
-    for ent in tok.doc.ents:
-        if ent.start <= tok.i < ent.end:
-            return ent
-    return None
+    return doc_ents(tok.doc)[1].get(tok.i)
 
 
 class _Ctx:
@@ -744,7 +761,7 @@ def _subject(metric_tok, inner_subject, verb_company, c: _Cand, root, ctx: _Ctx)
         return None
     # nearest company in the sentence
     best = None
-    for ent in ctx.sent.ents:
+    for ent in sent_ents(ctx.sent):
         if ent.label_ not in ("ORG", "PRODUCT", "PERSON", "GPE"):
             continue
         e = ctx.entity(ent.root)

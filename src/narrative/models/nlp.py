@@ -56,10 +56,97 @@ def load_pipeline(entities: EntityTable, model: str = DEFAULT_SPACY_MODEL) -> La
     # read by the figure rules and mentions, so they stay.
     nlp = spacy.load(model, exclude=["lemmatizer"])
     use_numpy_gemm(nlp)
+    use_fast_pos(nlp)
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True, "phrase_matcher_attr": "ORTH"})
     ruler.add_patterns(entities.ruler_patterns() + PERIOD_PATTERNS)
     nlp.add_pipe("paragraph_breaks", before="parser")
     return nlp
+
+
+def use_fast_pos(nlp: Language) -> None:
+    """Replace the ``attribute_ruler`` by :class:`FastPOS`, built from the ruler's own rules that set
+    ``POS``. The ruler runs a Matcher over every token and writes MORPH and LEMMA too (nothing here
+    reads them): it took ~18% of the pipeline's time; the fast one gives the same ``pos_`` (checked
+    token for token by the tests) in a few percent of that."""
+    if "attribute_ruler" not in nlp.pipe_names:
+        return
+    rules = [[i, p["patterns"][0], int(p.get("index", 0)), p["attrs"]["POS"]]
+             for i, p in enumerate(nlp.get_pipe("attribute_ruler").patterns)
+             if "POS" in p["attrs"] and len(p["patterns"]) == 1]
+    nlp.replace_pipe("attribute_ruler", "narrative_fast_pos", config={"rules": rules})
+
+
+_ATTRS = ("TAG", "LOWER", "DEP", "IS_SPACE")
+
+
+class FastPOS:
+    """Coarse POS from fine tags the way the attribute ruler sets them: rules checked in their order,
+    the last that matches wins. Works on the doc's attribute arrays (string hashes), with the rules
+    grouped by the TAG they require, so a token checks a few integer tests and no Token is built."""
+
+    def __init__(self, vocab, rules: list):
+        from spacy.parts_of_speech import IDS
+
+        self.rules = rules
+        h = lambda v: v if isinstance(v, bool) else vocab.strings.add(v)  # noqa: E731
+        self.by_tag: dict[int, list] = {}
+        self.general: list = []
+        for order, pattern, index, pos in rules:
+            checks = []
+            for k, tok in enumerate(pattern):
+                for attr, cond in tok.items():
+                    col = _ATTRS.index(attr)  # ValueError for an attribute the ruler's rules never use
+                    if isinstance(cond, dict):
+                        (op, vals), = cond.items()
+                        if op not in ("IN", "NOT_IN"):
+                            raise ValueError(f"unsupported condition {cond}")
+                        checks.append((k - index, col, frozenset(h(v) for v in vals), op == "IN"))
+                    else:
+                        checks.append((k - index, col, frozenset([h(cond)]), True))
+            rule = (order, checks, IDS[pos])
+            tag = pattern[index].get("TAG") if len(pattern) == 1 else None
+            if isinstance(tag, str):
+                self.by_tag.setdefault(h(tag), []).append(rule)
+            elif isinstance(tag, dict) and "IN" in tag:
+                for t in tag["IN"]:
+                    self.by_tag.setdefault(h(t), []).append(rule)
+            else:
+                self.general.append(rule)
+        for lst in self.by_tag.values():
+            lst.sort(key=lambda r: r[0])
+
+    def __call__(self, doc):
+        from spacy.attrs import DEP, IS_SPACE, LOWER, POS, TAG
+
+        if not len(doc):
+            return doc
+        rows = doc.to_array([TAG, LOWER, DEP, IS_SPACE]).tolist()
+        rows = [(r[0], r[1], r[2], bool(r[3])) for r in rows]
+        pos = doc.to_array([POS])
+        n, changed = len(rows), False
+        for i, row in enumerate(rows):
+            best, target = -1, None
+            for rules in (self.by_tag.get(row[0], ()), self.general):
+                for order, checks, p in rules:
+                    if order <= best:
+                        continue
+                    for off, col, vals, inside in checks:
+                        j = i + off
+                        if j < 0 or j >= n or (rows[j][col] in vals) != inside:
+                            break
+                    else:
+                        best, target = order, p
+            if target is not None:
+                pos[i] = target
+                changed = True
+        if changed:
+            doc.from_array([POS], pos)
+        return doc
+
+
+@Language.factory("narrative_fast_pos", default_config={"rules": []})
+def make_fast_pos(nlp: Language, name: str, rules: list) -> FastPOS:
+    return FastPOS(nlp.vocab, rules)
 
 
 def use_numpy_gemm(nlp: Language) -> None:

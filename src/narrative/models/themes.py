@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 from ..data import load_json
 
+_WORD = re.compile(r"\w+")
+
 
 @dataclass(frozen=True, slots=True)
 class Theme:
@@ -28,15 +30,19 @@ class ThemeScorer:
     def __init__(self, themes: list[Theme], description_vectors: np.ndarray | None):
         self.themes = themes
         self.desc = description_vectors  # (n_themes, dim), L2-normalised, or None for keywords only
-        self._kw = [[re.compile(rf"(?<!\w){re.escape(k)}(?!\w)") for k in t.keywords] for t in themes]
+        # each keyword with the word runs a match must contain: a keyword whose words are not all in the
+        # text cannot match, so its regex is not run (most are not, and each scan reads the whole text)
+        self._kw = [[(re.compile(rf"(?<!\w){re.escape(k)}(?!\w)"), frozenset(_WORD.findall(k.lower())))
+                     for k in t.keywords] for t in themes]
 
     def score(self, text: str, article_vector: np.ndarray | None) -> dict[str, float]:
         low = text.lower()
         words = max(1, len(low.split()))
+        present = set(_WORD.findall(low))
         out = {}
         sims = (self.desc @ article_vector) if (self.desc is not None and article_vector is not None) else None
         for i, t in enumerate(self.themes):
-            hits = sum(len(rx.findall(low)) for rx in self._kw[i])
+            hits = sum(len(rx.findall(low)) for rx, need in self._kw[i] if need <= present)
             kw = 1.0 - np.exp(-hits * 400.0 / words / 3.0)  # ~3 hits per 400 words → 0.63
             if sims is None:
                 out[t.id] = round(float(kw), 4)
