@@ -1,5 +1,6 @@
-"""CLI commands for the models layer: `annotate` (what the models make of a text) and
-`models train-sentiment` (reproduce the shipped sentiment classifier)."""
+"""CLI commands for the models layer: `annotate` (what the models make of a text), `reannotate`
+(stored articles again, with the current models) and `models train-sentiment` (reproduce the shipped
+sentiment classifier)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,16 @@ def register(sub, common, commands: dict) -> None:
     p.add_argument("--lines", action="store_true", help="one document per input line")
     p.add_argument("--batch-size", type=int, default=32)
     commands["annotate"] = cmd_annotate
+
+    r = sub.add_parser("reannotate", help="annotate stored articles again with the current models (after a model "
+                       "upgrade): new rows go beside the old models' rows, and the views read the new ones")
+    common(r)
+    r.add_argument("--since", metavar="YYYY-MM-DD", help="only articles published on or after this day")
+    r.add_argument("--limit", type=int, help="at most this many articles (oldest first)")
+    r.add_argument("--all", dest="every", action="store_true",
+                   help="every annotated article, not only those missing rows of the current models")
+    r.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    commands["reannotate"] = cmd_reannotate
 
     p = sub.add_parser("models", help="model maintenance (train the sentiment classifier)")
     common(p)
@@ -91,6 +102,26 @@ def cmd_annotate(args) -> int:
                                  for e in a.entity_sentiments],
             "models": models,
         }, ensure_ascii=False))
+    return 0
+
+
+def cmd_reannotate(args) -> int:
+    from datetime import date
+
+    from .reannotating import run_reannotate
+    from .settings import load_settings
+
+    s = load_settings(args.config, db=args.db)
+    if not Path(s.db).exists():
+        print(f"narrative reannotate: no warehouse at {s.db}", file=sys.stderr)
+        return 2
+    try:
+        since = date.fromisoformat(args.since) if args.since else None
+    except ValueError:
+        print(f"narrative reannotate: --since wants YYYY-MM-DD, not {args.since!r}", file=sys.stderr)
+        return 2
+    rep = run_reannotate(s, since, args.limit, args.every, show_progress=not args.quiet)
+    print(json.dumps({"run_id": rep.run_id, "articles": rep.articles, "models": rep.models, "inserted": rep.inserted}))
     return 0
 
 

@@ -372,6 +372,27 @@ class Warehouse:
             out.setdefault(aid, []).append(text)
         return out
 
+    def reannotation_docs(self, models: dict[str, str], since=None, limit: int | None = None,
+                          every: bool = False) -> list[tuple[str, str | None, str]]:
+        """(id, title, text) of annotated articles that lack rows of these models (sentences of the
+        sentiment model, summary, themes or vector), oldest first; ``every``: all annotated articles."""
+        checks = [("sentences", models.get("sentiment")), ("summaries", models.get("summary")),
+                  ("article_themes", models.get("themes")), ("article_vectors", models.get("embedding"))]
+        missing = [f"NOT EXISTS (SELECT 1 FROM {t} x WHERE x.article_id = a.id AND x.model = ?)" for t, m in checks if m]
+        params: list = [m for _, m in checks if m]
+        where = "a.status = 'annotated' AND a.text IS NOT NULL"
+        if missing and not every:
+            where += " AND (" + " OR ".join(missing) + ")"
+        else:
+            params = []
+        if since is not None:
+            where += " AND a.published_at >= ?"
+            params.append(since)
+        sql = f"SELECT a.id, a.title, a.text FROM articles a WHERE {where} ORDER BY a.published_at NULLS FIRST, a.id"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return self.con.execute(sql, params).fetchall()
+
     def stored_ids(self, ids: Sequence[str]) -> list[str]:
         """Which of these article ids are already stored."""
         return [r[0] for r in self.con.execute("SELECT id FROM articles WHERE list_contains(?, id)", [list(ids)]).fetchall()]

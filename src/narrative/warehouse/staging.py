@@ -153,6 +153,11 @@ class StagedRun:
         with self._read() as wh:
             return wh.stored_ids(ids)
 
+    def reannotation_docs(self, models: dict[str, str], since=None, limit: int | None = None,
+                          every: bool = False) -> list[tuple[str, str | None, str]]:
+        with self._read() as wh:
+            return wh.reannotation_docs(models, since, limit, every)
+
     # -- writes: into the staging file ------------------------------------------------------------
     def load(self, tables: dict[str, list[dict] | pa.Table], run_id: str | None = None) -> dict[str, int]:
         """Bulk-load into the staging file (one transaction); returns rows new to this run."""
