@@ -145,7 +145,10 @@ def _card(meta: dict, size_mb: float) -> str:
     c = meta["check"]
     return f"""# {meta['name']} {meta['version']}
 
-Sentence embeddings (384 dimensions, L2-normalised) for themes, summaries, stories and relevance.
+Sentence embeddings (384 dimensions, L2-normalised) for themes, summaries, stories and relevance
+when `embedding_model = "onnx"`: the base model's own vectors, a second transformer pass per
+sentence. By default the annotator takes the distilled embeddings of the sentiment model
+(`artifacts/sentiment`, one pass for both).
 
 ## Model
 - Base: sentence-transformers/all-MiniLM-L6-v2 (6 layers, 384 hidden, 22.7 M parameters), packaged as
