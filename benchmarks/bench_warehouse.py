@@ -98,6 +98,10 @@ def generate(gen: duckdb.DuckDBPyConnection, lo: int, hi: int, total: int) -> di
                    CAST(1 + k AS INTEGER) AS mentions, ((i + k) % 200) / 100.0 - 1 AS score,
                    ['positive', 'negative', 'neutral'][1 + (i + k) % 3] AS label, '{MODELS['sentiment']}' AS model
             FROM range({lo}, {hi}) t(i), range(3) s(k) WHERE {ann}""",
+        "article_sentiment": f"""
+            SELECT printf('a%09d', i) AS article_id, ['positive', 'negative', 'neutral'][1 + i % 3] AS label,
+                   (hash(i * 7) % 200) / 100.0 - 1 AS score, '{MODELS['sentiment']}' AS model
+            FROM range({lo}, {hi}) t(i) WHERE {ann}""",
         "article_themes": f"""
             SELECT printf('a%09d', i) AS article_id,
                    ['ai-models', 'cloud', 'capex', 'price-war', 'chips', 'regulation', 'commerce', 'competition'][1 + (i + k * 3) % 8] AS theme,

@@ -63,6 +63,9 @@ def test_reannotate_fills_the_views_under_the_new_model(upgraded):
     same = _q(s.db, "SELECT avg(CASE WHEN o.sentiment = n.sentiment THEN 1 ELSE 0 END) FROM sentences o "
                     "JOIN sentences n USING (article_id, idx) WHERE o.model = ? AND n.model = ?", [old, new])[0][0]
     assert same > 0.95
+    # sentiment_daily reads the new model's article sentiment on every day, old articles included
+    assert _q(s.db, "SELECT sum(articles) FROM sentiment_daily")[0][0] == annotated
+    assert _q(s.db, "SELECT count(*) FROM article_sentiment WHERE model = ?", [new])[0][0] == annotated
     runs = _q(s.db, "SELECT status, trigger FROM runs WHERE id = ?", [rep.run_id])
     assert runs == [("succeeded", "reannotate")]
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pyarrow as pa
 
 from narrative.warehouse.db import Warehouse
-from narrative.warehouse.migrations import LOADER_KEYS, M002_DOCS, M003_DOCS, MIGRATIONS
+from narrative.warehouse.migrations import LOADER_KEYS, M002_DOCS, M003_DOCS, M005_DOCS, MIGRATIONS
 
 from test_warehouse import article
 
@@ -23,11 +23,14 @@ def _build_version_1(path) -> None:
     for version, name, sql in MIGRATIONS[:1]:
         con.execute(sql)
         con.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, NOW])
-    con.execute("INSERT INTO runs (id, started_at, finished_at, status) VALUES ('old-run', ?, ?, 'succeeded')", [NOW, NOW])
+    con.execute("INSERT INTO runs (id, started_at, finished_at, status, model_versions) VALUES ('old-run', ?, ?, 'succeeded', "
+                "'{\"sentiment\": \"finsent@1\", \"ner\": \"ner@1\"}')", [NOW, NOW])
     con.execute("INSERT INTO entities VALUES ('alibaba', 'Alibaba Group', 'ORG', NULL, ['Alibaba'])")
-    con.execute("INSERT INTO articles (id, url, canonical_url, site, title, published_at, fetched_at, text, status, relevance, run_id) "
+    con.execute("INSERT INTO articles (id, url, canonical_url, site, title, published_at, fetched_at, text, status, relevance, run_id, "
+                "sentiment, sentiment_score) "
                 "VALUES ('a1', 'https://x.example/1', 'https://x.example/1', 'X', 'Qwen price cut', ?, ?, "
-                "'Alibaba cut Qwen prices again.', 'annotated', 0.9, 'old-run')", [NOW, NOW])
+                "'Alibaba cut Qwen prices again.', 'annotated', 0.9, 'old-run', 'negative', -0.4)", [NOW, NOW])
+    con.execute("INSERT INTO annotation_models VALUES ('sentiment', 'finsent@1', 'old-run', ?)", [NOW])
     con.execute("INSERT INTO mentions VALUES ('a1', 0, 0, 7, 'Alibaba', 'ORG', 'alibaba', 'ner@1', 'old-run')")
     con.execute("INSERT INTO annotation_models VALUES ('ner', 'ner@1', 'old-run', ?)", [NOW])
     con.close()
@@ -54,6 +57,10 @@ def test_old_version_file_is_upgraded_in_place(tmp_path):
         assert "articles" in pks and not pks & set(LOADER_KEYS)
         doc = wh.con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = 'mentions'").fetchone()[0]
         assert doc.endswith("Key: (article_id, start_char, model), unique (enforced by the loader).")
+        # 005: article sentiment per model, backfilled from the articles with the model of the run that loaded them
+        assert wh.con.execute("SELECT article_id, label, score, model FROM article_sentiment").fetchall() == [
+            ("a1", "negative", -0.4, "finsent@1")]
+        assert wh.con.execute("SELECT articles, mean_score, negative_share FROM sentiment_daily").fetchall() == [(1, -0.4, 1.0)]
     with Warehouse.open(path) as wh:  # opening again applies nothing
         assert wh.migrate() == []
 
@@ -62,7 +69,7 @@ def test_every_table_and_column_is_documented_in_the_file(tmp_path):
     with Warehouse.open(tmp_path / "w.duckdb") as wh:
         tables = wh.con.execute("SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = 'main' "
                                 "AND database_name = current_database()").fetchall()
-        assert {t for t, _ in tables} == set(M002_DOCS) | set(M003_DOCS)
+        assert {t for t, _ in tables} == set(M002_DOCS) | set(M003_DOCS) | set(M005_DOCS)
         assert all(c for _, c in tables), [t for t, c in tables if not c]
         missing = wh.con.execute("SELECT table_name || '.' || column_name FROM duckdb_columns() WHERE schema_name = 'main' "
                                  "AND database_name = current_database() AND NOT internal AND comment IS NULL "

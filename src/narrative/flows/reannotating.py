@@ -4,8 +4,9 @@ Annotation rows carry their model in the key and every view reads the newest mod
 (`current_models`), so after an upgrade the views would show only the articles annotated since.
 This flow runs the annotate stage again over stored articles that lack rows of the current models
 and loads the new rows beside the old ones (nothing is deleted or overwritten), as one staged run:
-readers are blocked only for the merge. Article-level columns of `articles` (sentiment, summary)
-keep the values of the model that loaded them; the per-model tables carry the new ones.
+readers are blocked only for the merge. The columns of `articles` (sentiment, summary) keep the
+values of the model that loaded them; the per-model tables (`article_sentiment`, `summaries`, …)
+carry the new ones, and the views read those.
 """
 
 from __future__ import annotations

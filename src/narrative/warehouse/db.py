@@ -445,7 +445,7 @@ UPSERT_TABLES = frozenset({"feed_state", "feeds", "entities", "stories"})
 
 # What a staged run merges, parents first.
 MERGE_ORDER = ("runs", "entities", "annotation_models", "feeds", "feed_state", "fetch_failures", "articles",
-               "sentences", "mentions", "figures", "entity_sentiment", "article_themes", "summaries",
+               "sentences", "mentions", "figures", "entity_sentiment", "article_sentiment", "article_themes", "summaries",
                "article_vectors", "stories", "story_articles")
 
 

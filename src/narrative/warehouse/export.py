@@ -16,6 +16,7 @@ EXPORTS: dict[str, str | None] = {
     "mentions": _CHILD_DAY.format(t="mentions"),
     "figures": _CHILD_DAY.format(t="figures"),
     "entity_sentiment": _CHILD_DAY.format(t="entity_sentiment"),
+    "article_sentiment": _CHILD_DAY.format(t="article_sentiment"),
     "article_themes": _CHILD_DAY.format(t="article_themes"),
     "summaries": _CHILD_DAY.format(t="summaries"),
     "runs": "SELECT *, CAST(started_at AS DATE) AS day FROM runs",

@@ -467,3 +467,34 @@ def _m004_sql() -> str:
 
 
 MIGRATIONS.append((4, "annotation tables keyed by the loader, not by ART indexes (linear bulk loads)", _m004_sql()))
+
+
+# 005: article-level sentiment per sentiment model, like every other annotation. `articles.sentiment`
+# holds the model that loaded the article; after a model upgrade and `narrative reannotate`, the
+# `sentiment_daily` trend (and the digest's chart) must read one model, the current one, over all days.
+M005_ARTICLE_SENTIMENT = """
+CREATE TABLE article_sentiment (
+    article_id VARCHAR NOT NULL,
+    label VARCHAR NOT NULL,
+    score DOUBLE NOT NULL,
+    model VARCHAR NOT NULL,
+    run_id VARCHAR NOT NULL
+);
+INSERT INTO article_sentiment
+SELECT a.id, a.sentiment, a.sentiment_score, json_extract_string(r.model_versions, '$.sentiment'), a.run_id
+FROM articles a JOIN runs r ON r.id = a.run_id
+WHERE a.sentiment IS NOT NULL AND a.sentiment_score IS NOT NULL
+  AND json_extract_string(r.model_versions, '$.sentiment') IS NOT NULL;
+"""
+M005_DOCS = {
+    "article_sentiment": ("Article sentiment, one row per article and sentiment model (the views read the current model's). "
+                          "Key: (article_id, model), unique (enforced by the loader).", {
+        "article_id": "articles.id.",
+        "label": "positive | negative | neutral: mean sentence polarity (positive − negative) above 0.15 / below −0.15.",
+        "score": "Mean sentence polarity, positive − negative probability, in [−1, 1].",
+        "model": "Sentiment model name@version.",
+        "run_id": "Run that wrote it.",
+    }),
+}
+LOADER_KEYS["article_sentiment"] = ("article_id", "model")
+MIGRATIONS.append((5, "article sentiment per sentiment model", "\n".join([M005_ARTICLE_SENTIMENT, *_comments_sql(M005_DOCS)])))

@@ -29,7 +29,8 @@ def article_rows(articles: Iterable[Article], annotations: dict[str, ArticleAnno
 
 
 def annotation_rows(annotations: Iterable[ArticleAnnotation], models: dict[str, str]) -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = {k: [] for k in ("sentences", "mentions", "figures", "entity_sentiment", "article_themes", "summaries")}
+    out: dict[str, list[dict]] = {k: [] for k in ("sentences", "mentions", "figures", "entity_sentiment", "article_sentiment", "article_themes",
+                                                    "summaries")}
     sent_model = models.get("sentiment", "none")
     for ann in annotations:
         sent = {s.sentence_idx: s for s in ann.sentiments}
@@ -58,6 +59,9 @@ def annotation_rows(annotations: Iterable[ArticleAnnotation], models: dict[str, 
                 "article_id": e.article_id, "entity_id": e.entity_id, "mentions": e.mentions, "score": e.score,
                 "label": e.label, "model": sent_model,
             })
+        if ann.sentiments:
+            out["article_sentiment"].append({"article_id": ann.article_id, "label": ann.sentiment,
+                                             "score": ann.sentiment_score, "model": sent_model})
         for t in ann.themes:
             out["article_themes"].append({"article_id": t.article_id, "theme": t.theme, "score": t.score, "model": models.get("themes", "none")})
         if ann.vector is not None and "embedding" in models:

@@ -34,13 +34,15 @@ VIEWS: dict[str, tuple[str, str]] = {
            GROUP BY ALL""",
     ),
     "sentiment_daily": (
-        "Per day: annotated articles and the share of positive, negative and neutral ones.",
-        """SELECT day, count(*) AS articles,
-                  round(avg(sentiment_score), 4) AS mean_score,
-                  round(avg(CASE WHEN sentiment = 'positive' THEN 1 ELSE 0 END), 4) AS positive_share,
-                  round(avg(CASE WHEN sentiment = 'negative' THEN 1 ELSE 0 END), 4) AS negative_share,
-                  round(avg(CASE WHEN sentiment = 'neutral' THEN 1 ELSE 0 END), 4) AS neutral_share
-           FROM annotated_articles GROUP BY day""",
+        "Per day: annotated articles and the share of positive, negative and neutral ones (current sentiment model).",
+        """SELECT a.day, count(*) AS articles,
+                  round(avg(s.score), 4) AS mean_score,
+                  round(avg(CASE WHEN s.label = 'positive' THEN 1 ELSE 0 END), 4) AS positive_share,
+                  round(avg(CASE WHEN s.label = 'negative' THEN 1 ELSE 0 END), 4) AS negative_share,
+                  round(avg(CASE WHEN s.label = 'neutral' THEN 1 ELSE 0 END), 4) AS neutral_share
+           FROM article_sentiment s JOIN annotated_articles a ON a.id = s.article_id
+           WHERE s.model = (SELECT model FROM current_models WHERE kind = 'sentiment')
+           GROUP BY a.day""",
     ),
     "theme_share_weekly": (
         "Per week and theme: the share of that week's theme weight (scores summed over articles).",
