@@ -58,7 +58,7 @@ class SentimentClassifier:
 
         self.tokenizer_fingerprint = tokenizer_fingerprint(tokenizer)
         self.embedder = None  # an OnnxSentenceEncoder over the same session, if the model has an embeddings output
-        self._joint_backend = None  # callable(input_ids, attention_mask) -> (logits | embeddings) in one pass
+        self._joint_backend = None  # callable(input_ids, attention_mask) -> [logits, embeddings] side by side, one pass
 
     # ------------------------------------------------------------------------------------
     @classmethod
@@ -93,11 +93,14 @@ class SentimentClassifier:
         sess = ort_session(p / "model.onnx", int(threads) if threads else 1)
         names = {i.name for i in sess.get_inputs()}
 
-        def run(ids, mask, types):
-            feed = {"input_ids": ids, "attention_mask": mask}
+        def feed(ids, mask, types=None) -> dict:
+            out = {"input_ids": ids, "attention_mask": mask}
             if "token_type_ids" in names:
-                feed["token_type_ids"] = types
-            return sess.run(["logits"], feed)[0]
+                out["token_type_ids"] = np.zeros_like(ids) if types is None else types
+            return out
+
+        def run(ids, mask, types):
+            return sess.run(["logits"], feed(ids, mask, types))[0]
 
         info = ModelInfo(meta.get("name", "narrative-finsent-minilm"), str(meta.get("version", "0")))
         clf = cls(run, tok, meta["labels"], info, ml, parallel=threads is None)
@@ -109,9 +112,7 @@ class SentimentClassifier:
                                                int(meta["dim"]), ml, output="embeddings", parallel=threads is None)
 
             def both(ids, mask):
-                logits, emb = sess.run(["logits", "embeddings"], {"input_ids": ids, "attention_mask": mask,
-                                                                  **({"token_type_ids": np.zeros_like(ids)} if "token_type_ids" in names else {})})
-                return np.concatenate([logits, emb], axis=1)
+                return np.concatenate(sess.run(["logits", "embeddings"], feed(ids, mask)), axis=1)
 
             clf._joint_backend = both
         return clf
