@@ -69,8 +69,13 @@ def test_reannotate_fills_the_views_under_the_new_model(upgraded):
     runs = _q(s.db, "SELECT status, trigger FROM runs WHERE id = ?", [rep.run_id])
     assert runs == [("succeeded", "reannotate")]
 
+    assert rep.inserted["sentences"] == old_sentences and rep.inserted["article_sentiment"] == annotated
+
     again = run_reannotate(s, show_progress=False)  # nothing left to do
     assert again.articles == 0
+    every = run_reannotate(s, limit=3, every=True, show_progress=False)  # done again: stored rows win, none doubled
+    assert every.articles == 3 and every.inserted == {}
+    assert _q(s.db, "SELECT count(*) FROM sentences WHERE model = ?", [new])[0][0] == old_sentences
 
 
 def test_reannotate_cli_refuses_a_missing_warehouse_and_a_bad_date(tmp_path):

@@ -48,16 +48,16 @@ def reannotate_flow(s: Settings, since=None, limit: int | None = None, every: bo
         try:
             todo = wh.reannotation_docs(models, since, limit, every)
             log.info("re-annotating %d stored articles with %s", len(todo), models)
-            inserted: dict[str, int] = {}
             wh.sync_entities(R.entity_rows(EntityTable.load(s.entities)))
             for i in range(0, len(todo), batch):  # a batch at a time: memory stays flat on a big warehouse
                 docs = [TextDoc(aid, title, text) for aid, title, text in todo[i:i + batch]]
                 annotations, got = _annotate_all(s, docs, progress)
-                for table, n in wh.load(R.annotation_rows(annotations, got), run_id).items():
-                    inserted[table] = inserted.get(table, 0) + n
+                wh.load(R.annotation_rows(annotations, got), run_id)
             if todo:
                 wh.register_models(models, run_id)
-            wh.finish_run(run_id, "succeeded", {"reannotated": len(todo)}, {}, models)
+            merged = wh.finish_run(run_id, "succeeded", {"reannotated": len(todo)}, {}, models)
+            # rows new to the warehouse (with --all, rows a model already wrote are kept, not duplicated)
+            inserted = {t: n for t, n in (merged or {}).items() if n and t not in ("runs", "entities", "annotation_models")}
         except BaseException as exc:
             wh.finish_run(run_id, "failed", {}, {}, {}, message=f"{type(exc).__name__}: {exc}"[:500])
             raise
