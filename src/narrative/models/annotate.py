@@ -33,7 +33,7 @@ from .onnx_encoder import Part, reserve_core
 from .records import (
     ArticleAnnotation, EntitySentiment, Figure, Mention, ModelInfo, Sentence, SentenceSentiment, ThemeScore,
 )
-from .summarize import mmr_select
+from .summarize import mmr_select, reads_alone
 from .themes import ThemeScorer
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ class Annotator:
             out["figures"] = self.figures_info.tag
         if self.themes:
             out["themes"] = f"themes-kw+{self.embedder.info.tag}" if self.embedder else "themes-kw@1"
-        out["summary"] = f"mmr+{self.embedder.info.tag}" if self.embedder else "lead-3@1"
+        out["summary"] = f"mmr@2+{self.embedder.info.tag}" if self.embedder else "lead-3@1"  # 2: whole quotes only
         if self.embedder:
             out["embedding"] = self.embedder.info.tag
         return out
@@ -227,7 +227,7 @@ class Annotator:
                 themes.append(ThemeScore(d.id, theme, score))
 
         if vecs is not None and len(vecs):
-            picks = mmr_select(np.asarray(vecs), k=3)
+            picks = mmr_select(np.asarray(vecs), k=3, eligible=[reads_alone(s.text) for s in sents])
         else:
             picks = list(range(min(3, len(sents))))
         summary = " ".join(sents[i].text for i in picks)

@@ -15,7 +15,7 @@ from datetime import datetime
 
 import numpy as np
 
-from .summarize import mmr_select
+from .summarize import mmr_select, reads_alone
 
 DEFAULT_THRESHOLD = 0.8
 DEFAULT_WINDOW_HOURS = 48
@@ -75,5 +75,5 @@ def story_summary(sentences: Sequence[str], vectors: np.ndarray, k: int = 3, nea
             keep.append(i)
     if not keep:
         return ""
-    picks = mmr_select(vectors[keep], k=k)
+    picks = mmr_select(vectors[keep], k=k, eligible=[reads_alone(sentences[i]) for i in keep])
     return " ".join(sentences[keep[p]] for p in picks)
