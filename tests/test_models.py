@@ -360,3 +360,30 @@ def test_article_summary_has_no_dangling_quote(nlp, entity_table, joint):
     split = [s.text for s in a.sentences if s.text.count("\u201c") != s.text.count("\u201d")]
     assert split, "spaCy no longer splits the quotation: the case needs another text"
     assert a.summary and all(s not in a.summary for s in split)
+
+
+def test_model_pool_leaves_a_core_to_a_caller_that_reserves_one():
+    import threading
+    import time
+
+    from narrative.models.onnx_encoder import reserve_core, run_batches, worker_count
+
+    state = {"now": 0, "peak": 0}
+    lock = threading.Lock()
+
+    def run(ids, mask):
+        with lock:
+            state["now"] += 1
+            state["peak"] = max(state["peak"], state["now"])
+        time.sleep(0.03)
+        with lock:
+            state["now"] -= 1
+        return np.zeros((len(ids), 1), dtype=np.float32)
+
+    seqs = [[101, 7, 102]] * 64
+    with reserve_core():
+        run_batches(run, seqs, 1, batch_size=4, parallel=True).result()
+    assert state["peak"] == max(1, worker_count() - 1)
+    state["peak"] = 0
+    run_batches(run, seqs, 1, batch_size=4, parallel=True).result()
+    assert state["peak"] == worker_count()
