@@ -203,13 +203,16 @@ def run_batches(run: Callable[[np.ndarray, np.ndarray], np.ndarray], seqs: Seque
 
     def one(idx: np.ndarray) -> None:
         ids, mask = pad_batch([seqs[i] for i in idx], pad_id)
-        with _GATE:
-            out[idx] = run(ids, mask)
+        out[idx] = run(ids, mask)
+
+    def on_pool(idx: np.ndarray) -> None:
+        with _GATE:  # pool workers yield to a caller that reserved a core; a caller's own runs do not wait
+            one(idx)
 
     batches = length_batches([len(s) for s in seqs], batch_size)
     if parallel and len(batches) > 1:
         pool = ort_pool()
-        return Pending(out, [pool.submit(one, idx) for idx in batches], finish)
+        return Pending(out, [pool.submit(on_pool, idx) for idx in batches], finish)
     for idx in batches:
         one(idx)
     return Pending(out, [], finish)
