@@ -46,11 +46,11 @@ def reannotate_flow(s: Settings, since=None, limit: int | None = None, every: bo
     models = steps.load_annotator(s).models()
     with Warehouse.stage(s.db, run_id, "reannotate", s.hash()) as wh:
         try:
-            todo = wh.reannotation_docs(models, since, limit, every)
+            todo = wh.reannotation_ids(models, since, limit, every)
             log.info("re-annotating %d stored articles with %s", len(todo), models)
             wh.sync_entities(R.entity_rows(EntityTable.load(s.entities)))
-            for i in range(0, len(todo), batch):  # a batch at a time: memory stays flat on a big warehouse
-                docs = [TextDoc(aid, title, text) for aid, title, text in todo[i:i + batch]]
+            for i in range(0, len(todo), batch):  # texts a batch at a time: memory stays flat on a big warehouse
+                docs = [TextDoc(aid, title, text) for aid, title, text in wh.article_docs(todo[i:i + batch])]
                 annotations, got = _annotate_all(s, docs, progress)
                 wh.load(R.annotation_rows(annotations, got), run_id)
             if todo:

@@ -372,10 +372,10 @@ class Warehouse:
             out.setdefault(aid, []).append(text)
         return out
 
-    def reannotation_docs(self, models: dict[str, str], since=None, limit: int | None = None,
-                          every: bool = False) -> list[tuple[str, str | None, str]]:
-        """(id, title, text) of annotated articles that lack rows of these models (sentences of the
-        sentiment model, summary, themes or vector), oldest first; ``every``: all annotated articles."""
+    def reannotation_ids(self, models: dict[str, str], since=None, limit: int | None = None,
+                         every: bool = False) -> list[str]:
+        """Ids of annotated articles that lack rows of these models (sentences of the sentiment model,
+        summary, themes or vector), oldest first; ``every``: all annotated articles."""
         checks = [("sentences", models.get("sentiment")), ("summaries", models.get("summary")),
                   ("article_themes", models.get("themes")), ("article_vectors", models.get("embedding"))]
         missing = [f"NOT EXISTS (SELECT 1 FROM {t} x WHERE x.article_id = a.id AND x.model = ?)" for t, m in checks if m]
@@ -388,10 +388,16 @@ class Warehouse:
         if since is not None:
             where += " AND a.published_at >= ?"
             params.append(since)
-        sql = f"SELECT a.id, a.title, a.text FROM articles a WHERE {where} ORDER BY a.published_at NULLS FIRST, a.id"
+        sql = f"SELECT a.id FROM articles a WHERE {where} ORDER BY a.published_at NULLS FIRST, a.id"
         if limit:
             sql += f" LIMIT {int(limit)}"
-        return self.con.execute(sql, params).fetchall()
+        return [r[0] for r in self.con.execute(sql, params).fetchall()]
+
+    def article_docs(self, ids: Sequence[str]) -> list[tuple[str, str | None, str]]:
+        """(id, title, text) of these articles, in the order of ``ids``."""
+        rows = {r[0]: r for r in self.con.execute(
+            "SELECT id, title, text FROM articles WHERE list_contains(?, id)", [list(ids)]).fetchall()}
+        return [rows[i] for i in ids if i in rows]
 
     def stored_ids(self, ids: Sequence[str]) -> list[str]:
         """Which of these article ids are already stored."""

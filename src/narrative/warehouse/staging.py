@@ -153,10 +153,14 @@ class StagedRun:
         with self._read() as wh:
             return wh.stored_ids(ids)
 
-    def reannotation_docs(self, models: dict[str, str], since=None, limit: int | None = None,
-                          every: bool = False) -> list[tuple[str, str | None, str]]:
+    def reannotation_ids(self, models: dict[str, str], since=None, limit: int | None = None,
+                         every: bool = False) -> list[str]:
         with self._read() as wh:
-            return wh.reannotation_docs(models, since, limit, every)
+            return wh.reannotation_ids(models, since, limit, every)
+
+    def article_docs(self, ids: Sequence[str]) -> list[tuple[str, str | None, str]]:
+        with self._read() as wh:
+            return wh.article_docs(ids)
 
     # -- writes: into the staging file ------------------------------------------------------------
     def load(self, tables: dict[str, list[dict] | pa.Table], run_id: str | None = None) -> dict[str, int]:
