@@ -27,8 +27,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from .entities import EntityTable
-from .figures import sent_ents
-from .nlp import single_thread_blas
+from .nlp import sent_ents, single_thread_blas
 from .onnx_encoder import Part, reserve_core
 from .records import (
     ArticleAnnotation, EntitySentiment, Figure, Mention, ModelInfo, Sentence, SentenceSentiment, ThemeScore,

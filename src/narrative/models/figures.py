@@ -32,7 +32,6 @@ How it works
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -66,6 +65,7 @@ from .figures_lexicon import (
     BARE_NUM_RE,
 )
 from .figures_periods import find_periods, find_region
+from .nlp import doc_ents, sent_ents
 from .records import Figure
 
 Resolver = Callable[[str], "str | None"]
@@ -315,25 +315,6 @@ def _root(tokens):
         if t.head.i not in ids or t.head.i == t.i:
             return t
     return tokens[-1]
-
-
-_ENTS = threading.local()
-
-
-def doc_ents(doc) -> tuple[tuple, dict]:
-    """The doc's entity spans and {token index: its entity}, built once per doc: ``doc.ents`` builds
-    new spans from every token on each access, and per sentence that was a third of the stage's time."""
-    last = getattr(_ENTS, "last", None)
-    if last is None or last[0] is not doc:
-        ents = tuple(doc.ents)
-        last = (doc, ents, {i: e for e in ents for i in range(e.start, e.end)})
-        _ENTS.last = last  # holding the doc keeps its id from being reused while cached
-    return last[1], last[2]
-
-
-def sent_ents(sent) -> list:
-    """``sent.ents`` from the per-doc cache."""
-    return [e for e in doc_ents(sent.doc)[0] if e.start >= sent.start and e.end <= sent.end]
 
 
 def _ent_of(tok):

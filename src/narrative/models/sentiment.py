@@ -108,8 +108,9 @@ class SentimentClassifier:
             from .onnx_encoder import OnnxSentenceEncoder
 
             emb_info = ModelInfo(f"{info.name}-embed", info.version)
-            clf.embedder = OnnxSentenceEncoder(sess, Tokenizer.from_file(str(p / "tokenizer.json")), emb_info,
-                                               int(meta["dim"]), ml, output="embeddings", parallel=threads is None)
+            # the same tokenizer object: both cut at ``ml`` with no padding, so one tokenisation serves both
+            clf.embedder = OnnxSentenceEncoder(sess, tok, emb_info, int(meta["dim"]), ml, output="embeddings",
+                                               parallel=threads is None)
 
             def both(ids, mask):
                 return np.concatenate(sess.run(["logits", "embeddings"], feed(ids, mask)), axis=1)

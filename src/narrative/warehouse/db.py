@@ -378,13 +378,13 @@ class Warehouse:
         summary, themes or vector), oldest first; ``every``: all annotated articles."""
         checks = [("sentences", models.get("sentiment")), ("summaries", models.get("summary")),
                   ("article_themes", models.get("themes")), ("article_vectors", models.get("embedding"))]
-        missing = [f"NOT EXISTS (SELECT 1 FROM {t} x WHERE x.article_id = a.id AND x.model = ?)" for t, m in checks if m]
-        params: list = [m for _, m in checks if m]
+        checks = [(t, m) for t, m in checks if m]
         where = "a.status = 'annotated' AND a.text IS NOT NULL"
-        if missing and not every:
-            where += " AND (" + " OR ".join(missing) + ")"
-        else:
-            params = []
+        params: list = []
+        if checks and not every:
+            where += " AND (" + " OR ".join(
+                f"NOT EXISTS (SELECT 1 FROM {t} x WHERE x.article_id = a.id AND x.model = ?)" for t, _ in checks) + ")"
+            params = [m for _, m in checks]
         if since is not None:
             where += " AND a.published_at >= ?"
             params.append(since)
