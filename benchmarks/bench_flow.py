@@ -48,7 +48,7 @@ def main(argv=None) -> int:
 
     from narrative.demo.server import SiteServer, corpus_routes
     from narrative.flows.daily import run_daily
-    from narrative.flows.demo import demo_settings
+    from narrative.cli.demo import demo_settings
     from narrative.flows.settings import Settings
 
     print(f"{'scale':>5} {'articles':>8} {'annotated':>9} | " + " ".join(f"{s:>10}" for s in

@@ -28,7 +28,7 @@ LABELS = ("positive", "negative", "neutral")
 
 def scores(gold, pred) -> dict:
     """Accuracy, macro-F1, per-label F1 and the confusion matrix (the training code's own scorer)."""
-    from narrative.models.sentiment_train import _scores
+    from narrative.training.sentiment_train import _scores
 
     return _scores(gold, pred)
 

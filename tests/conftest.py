@@ -45,7 +45,7 @@ def demo_server():
 def demo_run(tmp_path_factory, demo_server):
     """The daily flow run twice over the sample corpus into one real DuckDB file (shared by e2e tests)."""
     from narrative.flows.daily import run_daily
-    from narrative.flows.demo import demo_settings
+    from narrative.cli.demo import demo_settings
     from narrative.flows.settings import Settings
 
     out = tmp_path_factory.mktemp("demo")

@@ -120,7 +120,7 @@ def onnx_embedder():
     from narrative.models.onnx_encoder import DEFAULT_EMBED_ARTIFACT, OnnxSentenceEncoder
 
     if not (DEFAULT_EMBED_ARTIFACT / "model.onnx").exists():
-        pytest.skip("shipped embedding artefact missing (python -m narrative.models.build_embed_onnx)")
+        pytest.skip("shipped embedding artefact missing (python -m narrative.training.build_embed_onnx)")
     return OnnxSentenceEncoder.load()
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from narrative.warehouse.db import RunInProgress, Warehouse, WarehouseLocked
+from narrative.warehouse import RunInProgress, Warehouse, WarehouseLocked, stage_run
 from narrative.warehouse.staging import leftover_staging
 
 from test_warehouse import article
@@ -40,7 +40,7 @@ def _cli(*args) -> subprocess.CompletedProcess:
 def test_staged_run_merges_at_finish_and_is_idempotent(tmp_path):
     db = str(tmp_path / "w.duckdb")
     for run_id in ("r1", "r2"):
-        with Warehouse.stage(db, run_id, "test", "h") as run:
+        with stage_run(db, run_id, "test", "h") as run:
             run.sync_entities([{"id": "alibaba", "name": "Alibaba Group", "type": "ORG", "parent_id": None, "aliases": []}])
             run.load({"articles": [article(1), article(2), article(1)]}, run_id)
             # until the merge, the main file has only the run's `running` row, and readers can open it
@@ -59,7 +59,7 @@ def test_staged_run_merges_at_finish_and_is_idempotent(tmp_path):
 
 def test_failed_run_merges_its_lineage_not_its_rows(tmp_path):
     db = str(tmp_path / "w.duckdb")
-    with Warehouse.stage(db, "r1", "test", "h") as run:
+    with stage_run(db, "r1", "test", "h") as run:
         run.load({"articles": [article(1)]}, "r1")
         run.finish_run("r1", "failed", {}, {}, {}, message="boom")
     with Warehouse.open(db, read_only=True) as wh:
@@ -70,7 +70,7 @@ def test_failed_run_merges_its_lineage_not_its_rows(tmp_path):
 
 def test_a_finished_run_whose_merge_failed_is_merged_by_the_next_run(tmp_path):
     db = str(tmp_path / "w.duckdb")
-    run = Warehouse.stage(db, "r1", "test", "h")
+    run = stage_run(db, "r1", "test", "h")
     run.load({"articles": [article(1)]}, "r1")
     reader = _holder(f"import duckdb; c = duckdb.connect({db!r}, read_only=True)")  # a reader that does not let go
     try:
@@ -81,7 +81,7 @@ def test_a_finished_run_whose_merge_failed_is_merged_by_the_next_run(tmp_path):
         _stop(reader)
         run.close()
     assert len(leftover_staging(db)) == 1
-    with Warehouse.stage(db, "r2", "test", "h") as run2:
+    with stage_run(db, "r2", "test", "h") as run2:
         run2.finish_run("r2", "succeeded", {}, {}, {})
     assert leftover_staging(db) == []
     with Warehouse.open(db, read_only=True) as wh:
@@ -94,7 +94,7 @@ def test_second_run_while_one_is_running_gets_a_clear_message(tmp_path):
     holder = _holder(f"from narrative.warehouse.staging import StagedRun; r = StagedRun.begin({db!r}, 'first-run', 'test', 'h')")
     try:
         with pytest.raises(RunInProgress, match=rf"run first-run \(process {holder.pid} .*One run at a time"):
-            Warehouse.stage(db, "second-run", "test", "h")
+            stage_run(db, "second-run", "test", "h")
         r = _cli("ingest", "--db", db, "--feed", "http://127.0.0.1:9/feed.xml", "--no-progress")
         assert r.returncode == 3, r.stderr
         assert "another run is already writing" in r.stderr and "first-run" in r.stderr

@@ -7,9 +7,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..demo.server import SiteServer, corpus_routes, demo_feed_urls
-from .daily import run_daily
+from ..flows.daily import run_daily
+from ..flows.settings import Settings
 from .report import print_report
-from .settings import Settings
 
 
 def demo_settings(s: Settings, server: SiteServer, db: str) -> Settings:

@@ -1,7 +1,7 @@
 """CLI commands for the extract layer: `register(sub, common, commands)` adds parsers and handlers.
 
 Each handler takes the parsed args and returns an exit code; settings come from
-`narrative.flows.settings.load_settings(args.config, db=args.db)`.
+`options.settings_for(args)`.
 
   narrative extract PATH… [--url URL]       what the pipeline makes of saved pages (JSON lines)
   narrative feeds check URL|FILE… [--json]  parse feeds; entries, title and problems per feed
@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+
+from .options import settings_for
 
 
 def register(sub, common, commands: dict) -> None:
@@ -47,17 +49,11 @@ def register(sub, common, commands: dict) -> None:
     commands["replay"] = cmd_replay
 
 
-def _settings(args, **over):
-    from .settings import load_settings
-
-    return load_settings(args.config, db=getattr(args, "db", None), **over)
-
-
 def cmd_extract(args) -> int:
     from ..extractors.extract import Skipped, extract_article
     from ..extractors.sources import ReplayStats, replay_with_origin
 
-    s = _settings(args)
+    s = settings_for(args)
     min_words = args.min_words if args.min_words is not None else s.min_words
     stats = ReplayStats()
     n = 0
@@ -80,9 +76,9 @@ def cmd_extract(args) -> int:
 
 
 def _fetcher(args):
-    from .steps import make_fetcher
+    from ..flows.steps import make_fetcher
 
-    return make_fetcher(_settings(args))
+    return make_fetcher(settings_for(args))
 
 
 def cmd_feeds(args) -> int:
@@ -92,7 +88,7 @@ def cmd_feeds(args) -> int:
 def _feeds_check(args) -> int:
     from ..extractors.feeds import parse_feed
     from ..extractors.records import FeedResult
-    from .steps import read_feed
+    from ..flows.steps import read_feed
 
     fetcher = None
     bad = 0
@@ -154,10 +150,10 @@ def _discover_one(fetcher, url: str, as_json: bool) -> int:
 def cmd_replay(args) -> int:
     from dataclasses import replace
 
-    from .daily import run_daily
+    from ..flows.daily import run_daily
     from .report import print_report
 
-    s = _settings(args)
+    s = settings_for(args)
     s = replace(s, replay=tuple(s.replay) + tuple(args.paths))
     report = run_daily(s, None, trigger="replay", show_progress=not args.no_progress)
     print_report(s.db, report)

@@ -8,6 +8,8 @@ import json
 import sys
 from pathlib import Path
 
+from .options import settings_for
+
 
 def register(sub, common, commands: dict) -> None:
     p = sub.add_parser("annotate", help="print what the models make of a text: one JSON line per document")
@@ -33,8 +35,8 @@ def register(sub, common, commands: dict) -> None:
     msub.required = True
     t = msub.add_parser("train-sentiment", help="fine-tune MiniLM on our labelled sentences and export int8 ONNX")
     common(t)
-    here = Path(__file__).resolve().parents[1] / "models"
-    t.add_argument("--data", default=str(here / "sentiment_data" / "train.jsonl"), help="JSONL of {text, label} (default: the packaged training set)")
+    t.add_argument("--data", help="JSONL of {text, label} (default: training/sentiment_data/train.jsonl of a source "
+                   "checkout; a wheel does not ship the training sentences)")
     t.add_argument("--out", default="sentiment-model", help="artefact folder to write (default ./sentiment-model); "
                    "point sentiment_model at it, or use src/narrative/models/artifacts/sentiment to replace the shipped one")
     t.add_argument("--epochs", type=int, default=3)
@@ -69,10 +71,9 @@ def cmd_annotate(args) -> int:
 
     from ..extractors.clean import clean_text
     from ..models.annotate import TextDoc
-    from .settings import load_settings
-    from .steps import load_annotator
+    from ..flows.steps import load_annotator
 
-    s = replace(load_settings(args.config, db=args.db), annotate_batch=args.batch_size)
+    s = replace(settings_for(args), annotate_batch=args.batch_size)
     docs = _read_docs(args)
     if not docs:
         print("narrative annotate: no text given (argument, file or stdin)", file=sys.stderr)
@@ -108,10 +109,9 @@ def cmd_annotate(args) -> int:
 def cmd_reannotate(args) -> int:
     from datetime import date
 
-    from .reannotating import run_reannotate
-    from .settings import load_settings
+    from ..flows.reannotating import run_reannotate
 
-    s = load_settings(args.config, db=args.db)
+    s = settings_for(args)
     if not Path(s.db).exists():
         print(f"narrative reannotate: no warehouse at {s.db}", file=sys.stderr)
         return 2
@@ -127,9 +127,15 @@ def cmd_reannotate(args) -> int:
 
 def cmd_models(args) -> int:
     if args.models_command == "train-sentiment":
-        from ..models.sentiment_train import train_sentiment
+        from ..training import SENTIMENT_DATA
+        from ..training.sentiment_train import train_sentiment
 
-        res = train_sentiment(args.data, args.out, epochs=args.epochs, lr=args.lr, batch_size=args.batch_size,
+        data = Path(args.data) if args.data else SENTIMENT_DATA
+        if not data.is_file():
+            print(f"narrative models train-sentiment: no training data at {data}: the labelled sentences ship with the "
+                  "source repository, not the wheel; run from a checkout or pass --data FILE", file=sys.stderr)
+            return 2
+        res = train_sentiment(str(data), args.out, epochs=args.epochs, lr=args.lr, batch_size=args.batch_size,
                               seed=args.seed, version=args.version, eval_path=args.eval, max_length=args.max_length,
                               distill=args.distill, threads=args.threads)
         print(json.dumps({k: v for k, v in res.items() if k != "eval"}, indent=2, default=str))

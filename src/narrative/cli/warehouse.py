@@ -1,10 +1,12 @@
 """CLI commands for the warehouse layer: `register(sub, common, commands)` adds parsers and handlers.
 
 Each handler takes the parsed args and returns an exit code; settings come from
-`narrative.flows.settings.load_settings(args.config, db=args.db)`.
+`options.settings_for(args)`.
 """
 
 from __future__ import annotations
+
+from .options import settings_for
 
 _WAIT_HELP = "seconds to wait while a run is merging into the file (default 5)"
 
@@ -41,9 +43,7 @@ def register(sub, common, commands: dict) -> None:
 
 
 def _db(args) -> str:
-    from .settings import load_settings
-
-    return load_settings(args.config, db=args.db).db
+    return settings_for(args).db
 
 
 def cmd_sql(args) -> int:

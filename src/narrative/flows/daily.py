@@ -20,7 +20,7 @@ from ..extractors.fetch import fetch_all
 from ..extractors.records import FetchedPage
 from ..models.annotate import TextDoc
 from ..models.entities import EntityTable
-from ..warehouse.db import Warehouse
+from ..warehouse import Warehouse, stage_run
 from ..warehouse.staging import check_no_run
 from ..warehouse import rows as R
 from . import steps
@@ -103,7 +103,7 @@ def daily_ingest(s: Settings, out_dir: str | None = None, trigger: str = "ingest
     progress = Progress(enabled=show_progress)
     run_id = f"{trigger}-{steps.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     # The run writes into a staging file and merges at finish_run: readers are blocked only for the merge.
-    with Warehouse.stage(s.db, run_id, trigger, s.hash()) as wh:
+    with stage_run(s.db, run_id, trigger, s.hash()) as wh:
         try:
             fetcher = steps.make_fetcher(s)
             clock = _Clock()

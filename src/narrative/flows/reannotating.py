@@ -20,7 +20,7 @@ from prefect import flow
 from ..models.annotate import TextDoc
 from ..models.entities import EntityTable
 from ..warehouse import rows as R
-from ..warehouse.db import Warehouse
+from ..warehouse import stage_run
 from ..warehouse.staging import check_no_run
 from . import steps
 from .daily import _annotate_all
@@ -44,7 +44,7 @@ def reannotate_flow(s: Settings, since=None, limit: int | None = None, every: bo
     progress = Progress(enabled=show_progress)
     run_id = f"reannotate-{steps.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     models = steps.load_annotator(s).models()
-    with Warehouse.stage(s.db, run_id, "reannotate", s.hash()) as wh:
+    with stage_run(s.db, run_id, "reannotate", s.hash()) as wh:
         try:
             todo = wh.reannotation_ids(models, since, limit, every)
             log.info("re-annotating %d stored articles with %s", len(todo), models)

@@ -9,6 +9,10 @@ import tomllib
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
+from ..extractors.fetch import FetchPolicy
+
+_FETCH = FetchPolicy()  # the one set of fetch defaults: FetchPolicy's own
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -17,18 +21,22 @@ class Settings:
     topic: str | None = None  # path to a topic JSON; None = the packaged Alibaba AI topic
     entities: str | None = None  # path to an alias table JSON; None = packaged
     themes: str | None = None
-    # fetching
-    user_agent: str = "narrative/0.1 (+https://github.com/narrative-news/narrative; news research crawler)"
-    allow_private: bool = False
+    # fetching: every FetchPolicy field, with FetchPolicy's defaults (see fetch_policy())
+    user_agent: str = _FETCH.user_agent
+    allow_private: bool = _FETCH.allow_private
     resolve: dict = field(default_factory=dict)  # host -> "ip:port" override
-    per_host_interval: float = 1.0
-    per_host_concurrency: int = 2
+    per_host_interval: float = _FETCH.per_host_interval
+    per_host_concurrency: int = _FETCH.per_host_concurrency
     fetch_workers: int = 8
-    max_bytes: int = 5_000_000
-    max_attempts: int = 3
-    read_timeout: float = 10.0
-    connect_timeout: float = 5.0
-    total_timeout: float = 30.0  # a page that drips slower than this in total is abandoned (reason: timeout)
+    max_bytes: int = _FETCH.max_bytes
+    max_attempts: int = _FETCH.max_attempts
+    max_redirects: int = _FETCH.max_redirects
+    backoff_base: float = _FETCH.backoff_base
+    backoff_max: float = _FETCH.backoff_max
+    respect_robots: bool = _FETCH.respect_robots
+    read_timeout: float = _FETCH.read_timeout
+    connect_timeout: float = _FETCH.connect_timeout
+    total_timeout: float = _FETCH.total_timeout  # a page that drips slower than this in total is abandoned (reason: timeout)
     max_failed_runs: int = 3  # a URL that failed this many runs is not tried again
     min_words: int = 120
     replay: tuple[str, ...] = ()  # folders of saved .html/.html.gz pages and WARC files, read like fetched pages
@@ -57,6 +65,10 @@ class Settings:
     # schedule
     schedule_cron: str = "0 6 * * *"
     timezone: str = "UTC"
+
+    def fetch_policy(self) -> FetchPolicy:
+        """The fetcher's policy: FetchPolicy's fields, read from these settings by name."""
+        return FetchPolicy(**{f.name: getattr(self, f.name) for f in fields(FetchPolicy)})
 
     def hash(self) -> str:
         d = asdict(self)

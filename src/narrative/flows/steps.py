@@ -12,7 +12,7 @@ from ..extractors.dedupe import Deduper, signature
 from ..extractors.errors import FetchError
 from ..extractors.extract import Skipped, extract_article
 from ..extractors.feeds import parse_feed
-from ..extractors.fetch import FEED_TYPES, Fetcher, FetchPolicy, make_client
+from ..extractors.fetch import FEED_TYPES, Fetcher, make_client
 from ..extractors.records import Article, FeedEntry, FeedResult, FetchedPage, FetchFailure
 from ..extractors.relevance import RelevanceScorer, Topic
 from ..extractors.sources import ReplayStats, replay
@@ -24,11 +24,7 @@ log = logging.getLogger("narrative.flow")
 
 
 def make_fetcher(s: Settings) -> Fetcher:
-    policy = FetchPolicy(
-        user_agent=s.user_agent, read_timeout=s.read_timeout, connect_timeout=s.connect_timeout, total_timeout=s.total_timeout,
-        max_bytes=s.max_bytes, max_attempts=s.max_attempts,
-        per_host_interval=s.per_host_interval, per_host_concurrency=s.per_host_concurrency, allow_private=s.allow_private,
-    )
+    policy = s.fetch_policy()
     transport = ResolvingTransport(s.resolve) if s.resolve else None
     return Fetcher(make_client(policy, transport), policy)
 

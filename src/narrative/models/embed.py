@@ -3,7 +3,7 @@
 Two backends, chosen by the ``embedding_model`` setting (see :func:`load_embedder`):
 
 * default: the shipped int8 ONNX export (``artifacts/embed``, built by
-  ``python -m narrative.models.build_embed_onnx``): onnxruntime + tokenizers only, ~4x faster than
+  ``python -m narrative.training.build_embed_onnx``): onnxruntime + tokenizers only, ~4x faster than
   torch here; cosine to the torch vectors ≥ 0.98 per sentence (~0.99 on average);
 * ``"torch"`` (or a sentence-transformers folder): :class:`SentenceEmbedder`, sentence-transformers
   on torch, the reference vectors.

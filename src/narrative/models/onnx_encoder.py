@@ -248,7 +248,7 @@ class OnnxSentenceEncoder:
 
         p = Path(path) if path is not None else DEFAULT_EMBED_ARTIFACT
         if not (p / "model.onnx").exists():
-            raise FileNotFoundError(f"no model.onnx in {p} (build it: python -m narrative.models.build_embed_onnx)")
+            raise FileNotFoundError(f"no model.onnx in {p} (build it: python -m narrative.training.build_embed_onnx)")
         # embed.json (an embedding artefact) or labels.json (a sentiment artefact with an ``embeddings`` output)
         metas = [p / META_FILE, p / "labels.json"]
         meta = next((json.loads(m.read_text(encoding="utf-8")) for m in metas if m.exists()), {})

@@ -1,6 +1,6 @@
 """Build the shipped sentence-embedding artefact: the packaged all-MiniLM-L6-v2 as int8 ONNX.
 
-    python -m narrative.models.build_embed_onnx [--out src/narrative/models/artifacts/embed]
+    python -m narrative.training.build_embed_onnx [--out src/narrative/models/artifacts/embed]
 
 The graph includes sentence-transformers' mean pooling (over the attention mask) and L2
 normalisation, so its output matches ``SentenceTransformer.encode(..., normalize_embeddings=True)``.
@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-DEFAULT_OUT = Path(__file__).resolve().parent / "artifacts" / "embed"
+DEFAULT_OUT = Path(__file__).resolve().parents[1] / "models" / "artifacts" / "embed"
 NAME = "all-MiniLM-L6-v2-int8"
 VERSION = "1"
 OPSET = 17
@@ -62,7 +62,7 @@ def build(out: str | os.PathLike = DEFAULT_OUT, source: str | None = None, min_c
     from tokenizers import Tokenizer
     from transformers import AutoModel
 
-    from .embed import default_embedding_path
+    from ..models.embed import default_embedding_path
 
     src = Path(source or default_embedding_path())
     out = Path(out)
@@ -113,7 +113,7 @@ def build(out: str | os.PathLike = DEFAULT_OUT, source: str | None = None, min_c
         tok.save(str(stage / "tokenizer.json"))
 
         # check against sentence-transformers before writing anything
-        from .onnx_encoder import OnnxSentenceEncoder
+        from ..models.onnx_encoder import OnnxSentenceEncoder
 
         ref = st.encode(CHECK_SENTENCES, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
         meta = {"name": NAME if quantize else NAME.replace("-int8", "-onnx-fp32"), "version": VERSION, "max_length": max_length, "dim": dim, "pooling": "mean",
@@ -175,7 +175,7 @@ to torch's, build with `--fp32` (~90 MB, ~1.5x slower) into another folder and p
 ## Rebuild
 
 ```
-python -m narrative.models.build_embed_onnx   # writes src/narrative/models/artifacts/embed/ (bit-for-bit the same here)
+python -m narrative.training.build_embed_onnx   # writes src/narrative/models/artifacts/embed/ (bit-for-bit the same here)
 ```
 
 Needs torch, transformers, sentence-transformers, onnx and onnxruntime at build time.

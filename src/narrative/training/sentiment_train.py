@@ -1,7 +1,7 @@
 """Train the financial sentence sentiment classifier and write the shippable artefact.
 
-    from narrative.models.sentiment_train import train_sentiment
-    train_sentiment("src/narrative/models/sentiment_data/train.jsonl",
+    from narrative.training.sentiment_train import train_sentiment
+    train_sentiment("src/narrative/training/sentiment_data/train.jsonl",
                     "src/narrative/models/artifacts/sentiment",
                     eval_path="/work/shared/eval-data/phrasebank-dev.jsonl")
 
@@ -377,8 +377,8 @@ def _model_card(meta: dict, ev: dict | None, size_mb: float, data_path, rows) ->
         "",
         "## Training data",
         f"- {tr['examples']} training rows ({', '.join(f'{k} {v}' for k, v in sorted(cnt.items()))}), all our own",
-        "  writing, built by `narrative/models/sentiment_data/generate.py`: mostly hand-written",
-        "  financial-newswire sentences (`sentiment_data/handwritten*.jsonl`: results and figures, guidance,",
+        "  writing, built by `narrative/training/sentiment_data/generate.py`: mostly hand-written",
+        "  financial-newswire sentences (`training/sentiment_data/handwritten*.jsonl`: results and figures, guidance,",
         "  orders and contracts, M&A and financing, operations and personnel, products, legal, markets,",
         "  many industries and countries; a seeded share gets a company name instead of 'The company'),",
         "  plus a minority of sentences composed from hand-written templates and vocabularies, including",
@@ -393,8 +393,8 @@ def _model_card(meta: dict, ev: dict | None, size_mb: float, data_path, rows) ->
         "- Command:",
         "",
         "```",
-        "python src/narrative/models/sentiment_data/generate.py",
-        ("python src/narrative/models/sentiment_train.py --data src/narrative/models/sentiment_data/train.jsonl "
+        "python src/narrative/training/sentiment_data/generate.py",
+        ("python src/narrative/training/sentiment_train.py --data src/narrative/training/sentiment_data/train.jsonl "
          f"--out src/narrative/models/artifacts/sentiment --epochs {tr['epochs']} --lr {tr['lr']} "
          f"--batch-size {tr['batch_size']} --seed {tr['seed']} --threads {tr.get('threads', 2)} --version {meta['version']} "
          f"--max-length {meta['max_length']} " + (f"--distill {tr['distill']} " if tr.get("distill") else "") +
@@ -448,10 +448,11 @@ def _model_card(meta: dict, ev: dict | None, size_mb: float, data_path, rows) ->
 def main(argv=None) -> int:  # convenience for running the file directly
     import argparse
 
-    here = Path(__file__).resolve().parent
+    from . import ARTIFACTS, SENTIMENT_DATA
+
     ap = argparse.ArgumentParser(description="train the financial sentiment classifier")
-    ap.add_argument("--data", default=str(here / "sentiment_data" / "train.jsonl"))
-    ap.add_argument("--out", default=str(here / "artifacts" / "sentiment"))
+    ap.add_argument("--data", default=str(SENTIMENT_DATA))
+    ap.add_argument("--out", default=str(ARTIFACTS / "sentiment"))
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--lr", type=float, default=5e-5)
     ap.add_argument("--batch-size", type=int, default=16)

@@ -14,23 +14,12 @@ import duckdb
 import pyarrow as pa
 
 from . import fts
+from .errors import RunInProgress, WarehouseError, WarehouseLocked  # noqa: F401  (re-exported)
 from .migrations import LOADER_KEYS, MIGRATIONS
 from .runlock import RunLock, describe
 from .views import MACROS, VIEWS
 
 log = logging.getLogger(__name__)
-
-
-class WarehouseError(Exception):
-    """A warehouse problem with a message meant for the user."""
-
-
-class WarehouseLocked(WarehouseError):
-    """Another process holds the file (DuckDB allows one writer, and no reader while it writes)."""
-
-
-class RunInProgress(WarehouseLocked):
-    """Another run holds this warehouse's run lock (one run at a time)."""
 
 
 def _config() -> dict:
@@ -108,13 +97,6 @@ class Warehouse:
         if search:
             wh.search_available()
         return wh
-
-    @classmethod
-    def stage(cls, path: str | Path, run_id: str, trigger: str, settings_hash: str, wait: float = 120.0):
-        """A run that writes into a staging file and merges into `path` at the end (see staging.py)."""
-        from .staging import StagedRun
-
-        return StagedRun.begin(str(path), run_id, trigger, settings_hash, wait)
 
     def close(self) -> None:
         self.con.close()

@@ -28,7 +28,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from .db import RunInProgress, Warehouse, WarehouseLocked
+from .db import Warehouse
+from .errors import RunInProgress, WarehouseLocked
 from .runlock import RunLock, describe
 
 log = logging.getLogger(__name__)

@@ -6,8 +6,8 @@ results, corporate, deals_orders, operations, markets, sectors, wire) plus a min
 composed from hand-written templates and vocabularies with a seeded RNG. No sentence comes from
 Financial PhraseBank or any other labelled corpus.
 
-    python -m narrative.models.sentiment_data.generate            # writes train.jsonl beside this file
-    python src/narrative/models/sentiment_data/generate.py --template-neutral 600 --seed 7
+    python -m narrative.training.sentiment_data.generate            # writes train.jsonl beside this file
+    python src/narrative/training/sentiment_data/generate.py --template-neutral 600 --seed 7
 
 Labelling convention (the one financial newswire annotators use): a sentence is positive or negative
 when it reports or expects a change that is good or bad for the company / its investors (sales up,

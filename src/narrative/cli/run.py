@@ -1,0 +1,93 @@
+"""CLI commands that run the pipeline: `demo`, `ingest`, `digest` and `serve`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .options import settings_for
+
+
+def register(sub, _common, commands: dict) -> None:
+    """Add this group's subcommands (each with `_common(p)` for --config/--db/-v) and their handlers."""
+    p = sub.add_parser("demo", help="run the whole daily flow on the bundled sample corpus, served over local HTTP")
+    _common(p)
+    p.add_argument("--out", default="demo-output", metavar="DIR", help="where the DuckDB file and digest go (default ./demo-output)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+
+    p = sub.add_parser("ingest", help="run the daily flow once against the configured feeds")
+    _common(p)
+    p.add_argument("--feed", action="append", default=[], metavar="URL", help="a feed URL (repeatable; adds to the config's feeds)")
+    p.add_argument("--digest-dir", metavar="DIR", help="also write the digest .eml/.html here")
+    p.add_argument("--no-progress", action="store_true")
+
+    p = sub.add_parser("digest", help="compose the digest from the warehouse; write it and/or send it by SMTP")
+    _common(p)
+    p.add_argument("--out", default=".", metavar="DIR", help="where digest.eml and digest.html go (default .)")
+    p.add_argument("--days", type=int, help="days of news the digest covers (default from settings: 1)")
+    p.add_argument("--send", action="store_true", help="send through the configured SMTP server")
+
+    p = sub.add_parser("serve", help="run the daily flow on a schedule (Prefect serve; cron from settings)")
+    _common(p)
+    p.add_argument("--cron", help="cron expression (default from settings: '0 6 * * *')")
+
+    commands.update({"demo": cmd_demo, "ingest": cmd_ingest, "digest": cmd_digest, "serve": cmd_serve})
+
+
+def cmd_demo(args) -> int:
+    from .demo import run_demo
+
+    out = Path(args.out)
+    s = settings_for(args)
+    db = args.db or str(out / "narrative.duckdb")
+    return run_demo(s, out, db, show_progress=not args.no_progress)
+
+
+def cmd_ingest(args) -> int:
+    from ..flows.daily import run_daily
+    from .report import print_report
+
+    s = settings_for(args)
+    if args.feed:
+        from dataclasses import replace
+
+        s = replace(s, feeds=tuple(s.feeds) + tuple(args.feed))
+    if not s.feeds:
+        print("narrative: no feeds configured: pass --feed URL or set `feeds` in a --config file", file=sys.stderr)
+        return 2
+    report = run_daily(s, args.digest_dir, trigger="ingest", show_progress=not args.no_progress)
+    print_report(s.db, report)
+    return 0
+
+
+def cmd_digest(args) -> int:
+    from dataclasses import replace
+
+    from ..flows.digesting import make_digest
+    from ..warehouse.db import Warehouse
+
+    s = settings_for(args)
+    if args.days:
+        s = replace(s, digest_days=args.days)
+    if not args.send:
+        s = replace(s, smtp_host=None)
+    elif not s.smtp_host:
+        print("narrative: --send needs smtp_host in the config (or NARRATIVE_SMTP_HOST)", file=sys.stderr)
+        return 2
+    with Warehouse.open(s.db) as wh:
+        paths, status = make_digest(wh, s, args.out, None)
+    for p in paths:
+        print(p)
+    print(f"digest: {status}")
+    return 0 if not status.startswith("failed") else 1
+
+
+def cmd_serve(args) -> int:
+    from ..flows.daily import daily_ingest
+
+    s = settings_for(args)
+    if not s.feeds:
+        print("narrative: no feeds configured (set `feeds` in --config)", file=sys.stderr)
+        return 2
+    daily_ingest.serve(name="narrative-daily", cron=args.cron or s.schedule_cron, parameters={"s": s, "trigger": "serve", "show_progress": False})
+    return 0
