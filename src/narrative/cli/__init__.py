@@ -67,6 +67,3 @@ def main(argv: list[str] | None = None) -> int:
 
 
 COMMANDS: dict = {}
-
-if __name__ == "__main__":
-    raise SystemExit(main())
