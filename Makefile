@@ -10,7 +10,7 @@ export DO_NOT_TRACK = 1
 export HF_HUB_OFFLINE = 1
 export TRANSFORMERS_OFFLINE = 1
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench install-check clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q
+
+# `pip install .` into a fresh venv with the pip it brings (not upgraded), then every module imported
+install-check:
+	PYTHON=$(PYTHON) .ci/install_check.sh
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_flow.py --scales 10 50
