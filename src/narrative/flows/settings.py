@@ -59,9 +59,23 @@ class Settings:
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_user: str | None = None
-    smtp_password: str | None = None
-    smtp_starttls: bool = False
-    digest_days: int = 1
+    smtp_password: str | None = field(default=None, repr=False)  # only from NARRATIVE_SMTP_PASSWORD (a config file may not set it)
+    smtp_starttls: bool = False  # STARTTLS on a plain connection (port 587)
+    digest_days: int = 1  # days of news one digest covers, ending on its date
+    # the digest's date: "latest" (the newest day with coverage before today in `timezone`, else the newest),
+    # "today", "yesterday" or YYYY-MM-DD; a schedule wanting one digest per calendar day sets "yesterday"
+    digest_date: str = "latest"
+    digest_empty: str = "send"  # a day without coverage: "send" a short "no new coverage" digest, or "skip" it
+    digest_entity: str = "alibaba"  # the main entity (entities.id); its products and units roll up to it
+    digest_competitors: tuple[str, ...] = ("bytedance", "tencent", "baidu", "huawei", "deepseek")
+    digest_unsubscribe_url: str | None = None  # https URL ("{recipient}" is replaced); adds one-click List-Unsubscribe-Post
+    digest_unsubscribe_mailto: str | None = None  # default: the sender's address with subject "unsubscribe"
+    smtp_ssl: bool = False  # implicit TLS from the first byte (port 465)
+    smtp_cafile: str | None = None  # CA bundle for a private SMTP server's certificate (default: the system's)
+    smtp_timeout: float = 30.0
+    smtp_attempts: int = 4  # tries per message on transient errors (4xx replies, dropped connections)
+    smtp_backoff: float = 2.0  # seconds before the second try, doubling after
+    chromium: str | None = None  # headless Chromium for `narrative digest --preview` (default: found on PATH)
     # schedule
     schedule_cron: str = "0 6 * * *"
     timezone: str = "UTC"
@@ -98,6 +112,9 @@ def _apply(s: Settings, values: dict, source: str) -> Settings:
         k = k.replace("-", "_")
         if k not in known:
             raise ValueError(f"unknown setting {k!r} in {source}")
+        if k == "smtp_password" and source != "environment":
+            raise ValueError(f"smtp_password in {source}: the SMTP password is read only from the environment "
+                             "(NARRATIVE_SMTP_PASSWORD)")
         default = getattr(Settings(), k)
         if isinstance(v, str) and not isinstance(default, str) and default is not None:
             if isinstance(default, bool):
