@@ -7,7 +7,8 @@ import argparse
 import logging
 import sys
 
-from . import extract, models, run, warehouse
+from . import extract, models, ops, run, warehouse
+from . import exits
 from .options import common as _common
 
 
@@ -45,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
 
     # one module per command group; each registers its parsers and handlers
-    for module in (run, extract, models, warehouse):
+    for module in (run, extract, models, warehouse, ops):
         module.register(sub, _common, COMMANDS)
     return parser
 
@@ -54,16 +55,26 @@ def main(argv: list[str] | None = None) -> int:
     _quiet_prefect()
     args = build_parser().parse_args(argv)
     _configure_logging(args.verbose)
+    from ..flows.errors import RunFailed, ServeError
     from ..warehouse.errors import WarehouseError
 
     try:
         return COMMANDS[args.command](args)
     except WarehouseError as exc:
         print(f"narrative: {exc}", file=sys.stderr)
-        return 3
-    except (ValueError, FileNotFoundError) as exc:
+        return exits.LOCKED
+    except RunFailed as exc:
         print(f"narrative: {exc}", file=sys.stderr)
-        return 2
+        return exits.RUN_FAILED
+    except ServeError as exc:
+        print(f"narrative: {exc}", file=sys.stderr)
+        return exits.SERVER
+    except (ValueError, FileNotFoundError, NotADirectoryError, IsADirectoryError) as exc:
+        print(f"narrative: {exc}", file=sys.stderr)
+        return exits.USAGE
+    except KeyboardInterrupt:
+        print("narrative: interrupted", file=sys.stderr)
+        return exits.INTERRUPTED
 
 
 COMMANDS: dict = {}

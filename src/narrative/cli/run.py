@@ -27,9 +27,12 @@ def register(sub, _common, commands: dict) -> None:
     p.add_argument("--days", type=int, help="days of news the digest covers (default from settings: 1)")
     p.add_argument("--send", action="store_true", help="send through the configured SMTP server")
 
-    p = sub.add_parser("serve", help="run the daily flow on a schedule (Prefect serve; cron from settings)")
+    p = sub.add_parser("serve", help="run the daily flow on a schedule (a real Prefect server: PREFECT_API_URL's, "
+                                     "or one started on 127.0.0.1 and stopped with serve)")
     _common(p)
-    p.add_argument("--cron", help="cron expression (default from settings: '0 6 * * *')")
+    p.add_argument("--cron", metavar="EXPR", help="cron expression (default from settings `schedule_cron`: '0 6 * * *')")
+    p.add_argument("--timezone", metavar="TZ", help="IANA time zone the cron is read in (default from settings `timezone`: UTC)")
+    p.add_argument("--interval", type=float, metavar="SECONDS", help="every SECONDS instead of the cron (for trying it out)")
 
     commands.update({"demo": cmd_demo, "ingest": cmd_ingest, "digest": cmd_digest, "serve": cmd_serve})
 
@@ -83,11 +86,12 @@ def cmd_digest(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from ..flows.daily import daily_ingest
+    from ..flows.serve import serve
 
-    s = settings_for(args)
-    if not s.feeds:
+    s = settings_for(args, schedule_cron=args.cron, timezone=args.timezone)
+    if not s.feeds and not s.replay:
         print("narrative: no feeds configured (set `feeds` in --config)", file=sys.stderr)
         return 2
-    daily_ingest.serve(name="narrative-daily", cron=args.cron or s.schedule_cron, parameters={"s": s, "trigger": "serve", "show_progress": False})
-    return 0
+    # what each run receives: the config file's path and the flags given here (JSON), not a Settings object
+    overrides = {"db": args.db} if args.db else {}
+    return serve(s, args.config, overrides, s.schedule_cron, s.timezone, interval=args.interval)

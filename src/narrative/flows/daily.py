@@ -7,9 +7,12 @@ The warehouse stays the single writer: annotate tasks return records, the flow l
 from __future__ import annotations
 
 import logging
+import sys
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from prefect import flow, task
@@ -23,9 +26,11 @@ from ..models.entities import EntityTable
 from ..warehouse import Warehouse, stage_run
 from ..warehouse.staging import check_no_run
 from ..warehouse import rows as R
+from ..warehouse.errors import RunInProgress, WarehouseError
 from . import steps
+from .errors import RunFailed
 from .progress import Progress
-from .settings import Settings
+from .settings import Settings, settings_from_params
 
 log = logging.getLogger("narrative.flow")
 
@@ -98,54 +103,207 @@ def digest(wh: Warehouse, s: Settings, out_dir: str | None, run_id: str):
     return make_digest(wh, s, out_dir, run_id)
 
 
-@flow(name="daily_ingest", log_prints=True)
-def daily_ingest(s: Settings, out_dir: str | None = None, trigger: str = "ingest", show_progress: bool = True) -> RunReport:
-    progress = Progress(enabled=show_progress)
+def ingest_run(s: Settings, out_dir: str | None = None, trigger: str = "ingest", show_progress: bool = True) -> RunReport:
+    """The daily run's body; called inside a flow (daily_ingest in-process, scheduled_daily when served),
+    whose task runner runs the annotate chunks."""
+    bars = show_progress and _is_tty()
+    progress = Progress(enabled=bars)
     run_id = f"{trigger}-{steps.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+    clock = _Clock(run_id, lines=not bars)
     # The run writes into a staging file and merges at finish_run: readers are blocked only for the merge.
     with stage_run(s.db, run_id, trigger, s.hash()) as wh:
         try:
             fetcher = steps.make_fetcher(s)
-            clock = _Clock()
-            feed_results = clock("discover", discover, s, wh, fetcher)
+            feed_results = clock("discover", discover, s, wh, fetcher,
+                                 count=lambda r: {"feeds": len(r), "failed": sum(x.status == "failed" for x in r),
+                                                  "not_modified": sum(x.status == "not_modified" for x in r),
+                                                  "entries": sum(len(x.entries) for x in r)})
             entries = [e for r in feed_results for e in r.entries]
             cands = steps.select_candidates(feed_results, wh.known_urls([x for e in entries for x in (e.url, steps.canonicalize(e.url))]),
                                             wh.failed_attempts([e.url for e in entries]), s.max_failed_runs)
-            results = clock("fetch", fetch, fetcher, [e.url for e in cands.entries], s.fetch_workers, progress)
+            results = clock("fetch", fetch, fetcher, [e.url for e in cands.entries], s.fetch_workers, progress,
+                            count=lambda r: {"pages": sum(isinstance(x, FetchedPage) for x in r),
+                                             "failed": sum(not isinstance(x, FetchedPage) for x in r)})
             pages = [(e, r) for e, r in zip(cands.entries, results) if isinstance(r, FetchedPage)]
             pages += steps.replay_pages(s.replay, wh.known_urls) if s.replay else []  # offline replay: same path on
             failures = [r for r in results if not isinstance(r, FetchedPage)]
-            extracted = clock("extract", extract, pages, s.min_words)
-            articles = clock("triage", triage, extracted, s, wh)
+            extracted = clock("extract", extract, pages, s.min_words, count=lambda r: {"articles": len(r)})
+            articles = clock("triage", triage, extracted, s, wh, count=_status_counts)
             docs = [TextDoc(a.id, a.title, a.text) for a in articles if a.status == "annotated"]
-            annotations, models = clock("annotate", _annotate_all, s, docs, progress)
-            inserted = clock("load", load, wh, run_id, s, feed_results, failures, articles, annotations, models)
+            annotations, models = clock("annotate", _annotate_all, s, docs, progress, count=lambda r: {"articles": len(r[0])})
+            inserted = clock("load", load, wh, run_id, s, feed_results, failures, articles, annotations, models,
+                             count=lambda r: {"articles": r.get("articles", 0), "rows": sum(r.values())})
             counts = steps.summarise_counts(feed_results, cands, failures, articles, inserted)
             fails = steps.skip_reasons(articles, failures)
-            wh.finish_run(run_id, "succeeded", counts, fails, models)
+            empty = empty_reason(counts)
+            wh.finish_run(run_id, "succeeded", counts, fails, models, message=f"empty: {empty}" if empty else None)
         except BaseException as exc:
-            wh.finish_run(run_id, "failed", {}, {}, {}, message=f"{type(exc).__name__}: {exc}"[:500])
+            # an exception is a failure; a signal or Ctrl-C (KeyboardInterrupt, SystemExit, Prefect's
+            # TerminationSignal) is an interruption
+            status = "failed" if isinstance(exc, Exception) else "interrupted"
+            try:
+                wh.finish_run(run_id, status, {}, {}, {}, message=f"{type(exc).__name__}: {exc}"[:500])
+            except Exception as rec:  # the original error matters more; the next run closes the row
+                log.error("could not record run %s as %s: %s", run_id, status, rec)
+            clock.line("run", status=status, error=type(exc).__name__)
+            if isinstance(exc, Exception) and not isinstance(exc, WarehouseError):
+                raise RunFailed(run_id, f"run {run_id} failed: {type(exc).__name__}: {exc}") from exc
             raise
         report = RunReport(run_id, counts, fails, inserted, timings=clock.seconds)
         if out_dir is not None or s.smtp_host:
             with Warehouse.open(s.db, wait=120) as main:
                 paths, status = digest(main, s, out_dir, run_id)
             report.digest_paths, report.digest_status = tuple(paths), status
+    clock.line("run", status="succeeded", stored=counts.get("stored", 0), empty=bool(empty),
+               digest=report.digest_status or "none")
     return report
 
 
-class _Clock:
-    """Wall time per stage, reported with the run (benchmarks read it)."""
+@flow(name="daily_ingest", log_prints=True)
+def daily_ingest(s: Settings, out_dir: str | None = None, trigger: str = "ingest", show_progress: bool = True) -> RunReport:
+    """The in-process flow (ingest, replay, demo, tests): it takes the Settings object itself."""
+    return ingest_run(s, out_dir, trigger, show_progress)
 
-    def __init__(self):
+
+@flow(name="narrative_daily", log_prints=True)
+def scheduled_daily(config: str | None = None, overrides: dict | None = None, trigger: str = "schedule",
+                    out_dir: str | None = None) -> dict:
+    """The served and deployed flow: its parameters are JSON (a config file's path and setting overrides),
+    so they survive a real Prefect server; the run reads its settings (and secrets, from its own
+    environment) when it starts. Ingest, then the digest (when SMTP is configured or `out_dir` given).
+    A failed or empty day is logged, recorded in `runs`, and alerted (once per day) when SMTP is set."""
+    from .alerting import alert_for_day
+
+    s = settings_from_params(config, overrides)
+    trigger = _trigger(trigger)
+    later = _superseded()
+    if later is not None:
+        log.warning("a missed run stands down: the later run %s (due %s) runs instead", later.id, later.expected_start)
+        return {"skipped": f"superseded by the later missed run {later.id}"}
+    report, error, run_id = None, None, None
+    try:
+        check_no_run(s.db)
+        report = ingest_run(s, out_dir, trigger, show_progress=False)
+        run_id = report.run_id
+    except RunInProgress as exc:  # the day did not run: a `failed` row says so
+        error = exc
+        run_id = _record_refused(s, trigger, str(exc))
+    except Exception as exc:  # noqa: BLE001 - reported, alerted, then raised again
+        error = exc
+        run_id = getattr(exc, "run_id", None)
+    if error is not None:
+        log.error("scheduled run failed: %s", error)
+        alert_for_day(s, run_id, "failed", str(error))
+        raise error
+    empty = empty_reason(report.counts)
+    if empty:
+        alert_for_day(s, run_id, "empty", f"empty: {empty}")
+    return {"run_id": report.run_id, "counts": report.counts, "failures": report.failures,
+            "digest": report.digest_status}
+
+
+def _superseded():
+    from .catchup import superseding_run
+
+    try:
+        return superseding_run()
+    except Exception as exc:  # noqa: BLE001 - when in doubt, run
+        log.warning("could not ask the Prefect API about later missed runs: %s", exc)
+        return None
+
+
+def _record_refused(s: Settings, trigger: str, message: str) -> str | None:
+    from ..warehouse.runs import record_refused_run
+
+    run_id = f"{trigger}-{steps.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+    try:
+        with Warehouse.open(s.db, wait=120) as wh:
+            record_refused_run(wh, run_id, trigger, s.hash(), message)
+        return run_id
+    except Exception as exc:  # noqa: BLE001
+        log.error("could not record the refused run in %s: %s", s.db, exc)
+        return None
+
+
+def _trigger(default: str) -> str:
+    """`schedule` for a run the server's scheduler made; a run started by hand (prefect deployment run,
+    the UI) is `deployment`."""
+    if default != "schedule":
+        return default
+    try:
+        from prefect.context import FlowRunContext
+
+        ctx = FlowRunContext.get()
+        fr = ctx.flow_run if ctx else None
+        if fr is not None and fr.deployment_id is not None and not fr.auto_scheduled:
+            return "deployment"
+    except Exception:  # noqa: BLE001 - the parameter stands
+        pass
+    return default
+
+
+def empty_reason(counts: dict) -> str | None:
+    """Why a run stored nothing new, or None if it stored something."""
+    if not counts or counts.get("stored", 0):
+        return None
+    if counts.get("feeds", 0) and counts.get("feeds_failed", 0) == counts.get("feeds", 0):
+        return f"every feed failed ({counts['feeds']})"
+    if counts.get("feeds", 0) and counts.get("feeds_not_modified", 0) == counts.get("feeds", 0):
+        return "every feed answered 304 Not Modified"
+    if counts.get("fetch_failed", 0) and not counts.get("fetched", 0):
+        return f"every page failed to fetch ({counts['fetch_failed']})"
+    if counts.get("feeds_failed", 0):
+        return f"{counts['feeds_failed']} feed(s) failed; the rest listed nothing new"
+    return "every listed article is already stored"
+
+
+def _status_counts(articles) -> dict:
+    c = Counter(a.status for a in articles)
+    return {k: c.get(k, 0) for k in ("annotated", "rejected", "duplicate", "skipped")}
+
+
+def _is_tty() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class _Clock:
+    """Wall time per stage, reported with the run (benchmarks read it); without progress bars (not a
+    terminal, or under serve) one structured line per stage on stderr (logfmt)."""
+
+    def __init__(self, run_id: str = "", lines: bool = False):
+        self.run_id = run_id
+        self.lines = lines
         self.seconds: dict[str, float] = {}
 
-    def __call__(self, name, fn, *args):
+    def __call__(self, name, fn, *args, count=None):
         t0 = time.perf_counter()
         try:
-            return fn(*args)
+            result = fn(*args)
         finally:
             self.seconds[name] = round(time.perf_counter() - t0, 3)
+        if self.lines:
+            try:
+                extra = count(result) if count else {}
+            except Exception:  # noqa: BLE001 - a count must never fail the run
+                extra = {}
+            self.line(name, seconds=self.seconds[name], **extra)
+        return result
+
+    def line(self, stage: str, **fields) -> None:
+        if not self.lines:
+            return
+        stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        parts = [f"ts={stamp}", "logger=narrative.flow", f"run={self.run_id}", f"stage={stage}"]
+        parts += [f"{k}={_logfmt(v)}" for k, v in fields.items()]
+        print(" ".join(parts), file=sys.stderr, flush=True)
+
+
+def _logfmt(v) -> str:
+    s = str(v).lower() if isinstance(v, bool) else str(v)
+    return f'"{s}"' if (" " in s or "=" in s or not s) else s
 
 
 def _annotate_all(s: Settings, docs: list[TextDoc], progress: Progress):
@@ -167,9 +325,24 @@ def _annotate_all(s: Settings, docs: list[TextDoc], progress: Progress):
 def run_daily(s: Settings, out_dir: str | Path | None = None, trigger: str = "ingest", show_progress: bool = True) -> RunReport:
     """Run the flow with the configured task runner (thread pool, or Dask when `task_runner = "dask"`)."""
     check_no_run(s.db)  # a second run gets a clear message before Prefect starts a flow run
-    f = daily_ingest
-    if s.task_runner == "dask":
-        from prefect_dask import DaskTaskRunner
-
-        f = daily_ingest.with_options(task_runner=DaskTaskRunner(address=s.dask_address) if s.dask_address else DaskTaskRunner())
+    f = with_task_runner(daily_ingest, s)
     return f(s, str(out_dir) if out_dir is not None else None, trigger, show_progress)
+
+
+def with_task_runner(f, s: Settings):
+    """The flow with the configured task runner: Prefect's thread pool, or Dask (`task_runner = "dask"`:
+    the scheduler at `dask_address`, else a LocalCluster of `dask_workers` started for the run)."""
+    if s.task_runner in ("thread", "", None):
+        return f
+    if s.task_runner != "dask":
+        raise ValueError(f"task_runner = {s.task_runner!r}: use \"thread\" or \"dask\"")
+    try:
+        from prefect_dask import DaskTaskRunner
+    except ImportError as exc:
+        raise ValueError("task_runner = \"dask\" needs the dask extra: pip install 'narrative[dask]'") from exc
+    if s.dask_address:
+        runner = DaskTaskRunner(address=s.dask_address)
+    else:
+        runner = DaskTaskRunner(cluster_kwargs={"n_workers": s.dask_workers, "threads_per_worker": 1,
+                                                "processes": s.dask_processes, "dashboard_address": None})
+    return f.with_options(task_runner=runner)

@@ -52,7 +52,9 @@ class Settings:
     embedding_model: str | None = None
     annotate_batch: int = 32
     task_runner: str = "thread"  # thread | dask
-    dask_address: str | None = None
+    dask_address: str | None = None  # tcp://host:8786 of a running Dask scheduler; None = a LocalCluster per run
+    dask_workers: int = 2  # LocalCluster only: workers (each loads the models once)
+    dask_processes: bool = True  # LocalCluster only: a process per worker (False: threads in the flow's process)
     # digest
     digest_to: tuple[str, ...] = ()
     digest_from: str = "narrative@localhost"
@@ -76,9 +78,11 @@ class Settings:
     smtp_attempts: int = 4  # tries per message on transient errors (4xx replies, dropped connections)
     smtp_backoff: float = 2.0  # seconds before the second try, doubling after
     chromium: str | None = None  # headless Chromium for `narrative digest --preview` (default: found on PATH)
-    # schedule
+    alert_to: tuple[str, ...] = ()  # who hears about a failed or empty scheduled day (empty: the digest's recipients)
+    # schedule (narrative serve)
     schedule_cron: str = "0 6 * * *"
-    timezone: str = "UTC"
+    timezone: str = "UTC"  # the time zone the cron expression is read in (IANA name)
+    prefect_port: int | None = None  # port of the Prefect server serve starts itself (None: a free one)
 
     def fetch_policy(self) -> FetchPolicy:
         """The fetcher's policy: FetchPolicy's fields, read from these settings by name."""
@@ -90,19 +94,69 @@ class Settings:
         return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:12]
 
 
+SECRETS = ("smtp_password",)
+
+# where a value came from, for `narrative config check`
+DEFAULT, FILE, ENVIRONMENT, FLAG = "default", "file", "environment", "flag"
+
+
 def load_settings(config: str | Path | None = None, env: dict | None = None, **overrides) -> Settings:
+    return load_settings_with_sources(config, env, **overrides)[0]
+
+
+def load_settings_with_sources(config: str | Path | None = None, env: dict | None = None,
+                               **overrides) -> tuple[Settings, dict[str, str]]:
+    """Settings, and for each field where its value came from: default < file < environment < flag."""
     env = os.environ if env is None else env
     s = Settings()
+    sources = {f.name: DEFAULT for f in fields(Settings)}
     if config:
-        raw = tomllib.loads(Path(config).read_text("utf-8"))
-        s = _apply(s, raw.get("narrative", raw), source=str(config))
+        raw = read_config(config)
+        values = raw.get("narrative", raw)
+        s = _apply(s, values, source=str(config))
+        sources.update({k.replace("-", "_"): FILE for k in values})
     from_env = {}
     for f in fields(Settings):
         key = "NARRATIVE_" + f.name.upper()
         if key in env:
             from_env[f.name] = env[key]
     s = _apply(s, from_env, source="environment")
-    return _apply(s, {k: v for k, v in overrides.items() if v is not None}, source="command line")
+    sources.update({k: ENVIRONMENT for k in from_env})
+    flags = {k: v for k, v in overrides.items() if v is not None}
+    s = _apply(s, flags, source="command line")
+    sources.update({k.replace("-", "_"): FLAG for k in flags})
+    return s, sources
+
+
+def read_config(config: str | Path) -> dict:
+    """The TOML file as a dict; a syntax error says the file, line and column (tomllib's message)."""
+    text = Path(config).read_text("utf-8")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{config}: TOML syntax error: {exc}") from exc
+
+
+def settings_params(s: Settings) -> dict:
+    """The settings as JSON-able flow parameters (every field except secrets, which the run reads from
+    its own environment or config file)."""
+    d = asdict(s)
+    for k in SECRETS:
+        d.pop(k, None)
+    return json.loads(json.dumps(d, default=str))
+
+
+def settings_from_params(config: str | None = None, overrides: dict | None = None, env: dict | None = None) -> Settings:
+    """What a served or deployed flow run receives (a config path and overrides, JSON) made into Settings:
+    defaults < config file < environment < overrides. Overrides may set a value back to None."""
+    s = load_settings(config, env)
+    over = dict(overrides or {})
+    nulls = {k.replace("-", "_") for k, v in over.items() if v is None}
+    s = _apply(s, {k: v for k, v in over.items() if v is not None}, source="flow parameters")
+    unknown = nulls - {f.name for f in fields(Settings)}
+    if unknown:
+        raise ValueError(f"unknown setting {sorted(unknown)[0]!r} in flow parameters")
+    return replace(s, **{k: None for k in nulls}) if nulls else s
 
 
 def _apply(s: Settings, values: dict, source: str) -> Settings:
@@ -116,6 +170,16 @@ def _apply(s: Settings, values: dict, source: str) -> Settings:
             raise ValueError(f"smtp_password in {source}: the SMTP password is read only from the environment "
                              "(NARRATIVE_SMTP_PASSWORD)")
         default = getattr(Settings(), k)
+        try:
+            v = _convert(k, v, default)
+        except (ValueError, TypeError) as exc:
+            raise ValueError(f"{k} in {source}: cannot read {v!r} as {type(default).__name__ if default is not None else _FIELD_TYPES.get(k, str).__name__}") from exc
+        clean[k] = v
+    return replace(s, **clean)
+
+
+def _convert(k: str, v, default):
+    if True:
         if isinstance(v, str) and not isinstance(default, str) and default is not None:
             if isinstance(default, bool):
                 v = v.lower() in ("1", "true", "yes", "on")
@@ -127,7 +191,12 @@ def _apply(s: Settings, values: dict, source: str) -> Settings:
                 v = tuple(x.strip() for x in v.split(",") if x.strip())
             elif isinstance(default, dict):
                 v = json.loads(v)
+        elif isinstance(v, str) and default is None and _FIELD_TYPES.get(k) is int:
+            v = int(v)
         if isinstance(default, tuple) and isinstance(v, list):
             v = tuple(v)
-        clean[k] = v
-    return replace(s, **clean)
+    return v
+
+
+# fields whose default is None but whose values have a type the environment must convert
+_FIELD_TYPES = {"prefect_port": int}

@@ -189,7 +189,7 @@ class Warehouse:
     def begin_run(self, run_id: str, trigger: str, settings_hash: str) -> None:
         """Record the run at once (committed), so a crash leaves a trace; stale `running` rows are closed."""
         self.con.execute(
-            "UPDATE runs SET status = 'failed', message = coalesce(message, 'interrupted (found running at next start)') "
+            "UPDATE runs SET status = 'interrupted', message = coalesce(message, 'interrupted (found running at next start)') "
             "WHERE status = 'running'"
         )
         self.con.execute(

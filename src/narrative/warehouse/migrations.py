@@ -498,3 +498,57 @@ M005_DOCS = {
 }
 LOADER_KEYS["article_sentiment"] = ("article_id", "model")
 MIGRATIONS.append((5, "article sentiment per sentiment model", "\n".join([M005_ARTICLE_SENTIMENT, *_comments_sql(M005_DOCS)])))
+
+
+# 006: a run's status can be `interrupted` (killed, Ctrl-C, SIGTERM: found still `running` when the next
+# run starts); a failed or empty scheduled day is alerted by mail once per day, and the run says so.
+# Earlier files recorded interrupted runs as failed with a message that says so: they become `interrupted`.
+M006_RUN_ALERTS = """
+ALTER TABLE runs ADD COLUMN alert VARCHAR;
+ALTER TABLE runs ADD COLUMN alerted_at TIMESTAMPTZ;
+UPDATE runs SET status = 'interrupted'
+WHERE status = 'failed' AND message LIKE 'interrupted (found running at next start)%';
+"""
+M006_DOCS = {
+    "runs": (M002_DOCS["runs"][0], {
+        "status": "running | succeeded | failed | interrupted (killed or stopped: a run found still `running` when the "
+                  "next run starts is marked interrupted).",
+        "trigger": "What started it: ingest | replay | demo | schedule (narrative serve, or a deployment's schedule) | "
+                   "deployment (a served or deployed flow started by hand) | reannotate | test | bench.",
+        "message": "Error message of a failed or interrupted run; `empty: <why>` for a run that stored nothing new.",
+        "alert": "For a failed or empty scheduled run: what became of its alert mail (sent to …, failed: …, "
+                 "not sent: already alerted that day | no SMTP configured | no recipients). NULL: no alert was due.",
+        "alerted_at": "When the alert was handled (NULL: no alert was due).",
+    }),
+}
+MIGRATIONS.append((6, "runs: status interrupted, alert and alerted_at", "\n".join([M006_RUN_ALERTS, *_comments_sql(M006_DOCS)])))
+
+
+# 007: a digest is delivered once per digest date and recipient. One row per recipient and attempt run
+# (a written-only digest: one row, recipient NULL); the sender checks for a `sent` row before sending.
+M007_DIGEST_DELIVERY = """
+ALTER TABLE digests ADD COLUMN digest_date DATE;
+ALTER TABLE digests ADD COLUMN days INTEGER;
+ALTER TABLE digests ADD COLUMN recipient VARCHAR;
+ALTER TABLE digests ADD COLUMN message_id VARCHAR;
+ALTER TABLE digests ADD COLUMN attempts INTEGER;
+ALTER TABLE digests ADD COLUMN sent_at TIMESTAMPTZ;
+ALTER TABLE digests ADD COLUMN error VARCHAR;
+UPDATE digests SET digest_date = CAST(period_end AS DATE), days = CAST(period_end AS DATE) - CAST(period_start AS DATE) + 1;
+"""
+M007_DOCS = {
+    "digests": ("Digests composed from the warehouse: one row per recipient each time one is sent (or tried), "
+                "one row with no recipient when only written to disk. A digest date and recipient with a `sent` "
+                "row is not sent again (unless `narrative digest --resend`).", {
+        "status": "written (to disk only) | sending (in flight, or the process died mid-send) | sent | failed.",
+        "recipients": "Addresses it went to (before migration 007 one row covered every recipient).",
+        "digest_date": "The day (in the configured time zone) the digest is for: the last day of news it covers.",
+        "days": "Days of news it covers, ending on digest_date.",
+        "recipient": "The one address this row's message went to (NULL: written only, or a row from before 007).",
+        "message_id": "Message-ID header of the message (a retry of an unsent message reuses it).",
+        "attempts": "SMTP attempts made (transient 4xx errors and dropped connections are retried with backoff).",
+        "sent_at": "When the SMTP server accepted it.",
+        "error": "Why the last attempt failed (for status failed).",
+    }),
+}
+MIGRATIONS.append((7, "digests: per-recipient delivery, digest date, message id, attempts", "\n".join([M007_DIGEST_DELIVERY, *_comments_sql(M007_DOCS)])))

@@ -1,0 +1,56 @@
+"""The alert mail for a failed or empty scheduled day: composed here, sent with smtplib.
+
+Plain text on purpose (it must read in any client and on a phone). Everything it needs comes in as
+arguments; the flow decides whether an alert is due (flows/alerting.py).
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+
+def compose_alert(day: str, kind: str, problem: str, run_id: str | None, db: str, sender: str,
+                  recipients: list[str], host: str | None = None) -> EmailMessage:
+    """`kind` is `failed` or `empty`; `problem` says why, in one line."""
+    what = "failed" if kind == "failed" else "stored nothing new"
+    msg = EmailMessage()
+    msg["Subject"] = f"[narrative] scheduled run {what} on {day}"
+    msg["From"] = sender
+    msg["To"] = ", ".join(recipients)
+    msg["Date"] = formatdate(localtime=False, usegmt=True)
+    msg["Message-ID"] = make_msgid(domain=(sender.rsplit("@", 1)[-1] or "localhost"))
+    msg["X-Narrative-Alert"] = kind
+    lines = [
+        f"The scheduled narrative run of {day} {what}.",
+        "",
+        f"Why:       {problem}",
+        f"Run:       {run_id or '(no run was recorded)'}",
+        f"Warehouse: {db}" + (f" on {host}" if host else ""),
+        "",
+        "What to look at:",
+        f"  narrative runs --db {db} --limit 5",
+        "  narrative config check --config <your config>",
+        "",
+        "This is the only alert for this day; the next scheduled run tries again.",
+    ]
+    msg.set_content("\n".join(lines) + "\n")
+    return msg
+
+
+def send_alert(msg: EmailMessage, host: str, port: int, user: str | None, password: str | None,
+               starttls: bool = False, ssl_on_connect: bool = False, cafile: str | None = None,
+               timeout: float = 30.0) -> None:
+    """Send through SMTP: implicit TLS (`ssl_on_connect`, port 465) or STARTTLS when asked, login when a
+    user is given. One try: the alert is tried again by the next failed run of the day. Raises on failure."""
+    context = ssl.create_default_context(cafile=cafile) if (starttls or ssl_on_connect) else None
+    smtp_cls = smtplib.SMTP_SSL if ssl_on_connect else smtplib.SMTP
+    kwargs = {"context": context} if ssl_on_connect else {}
+    with smtp_cls(host, port, timeout=timeout, **kwargs) as smtp:
+        if starttls and not ssl_on_connect:
+            smtp.starttls(context=context)
+        if user:
+            smtp.login(user, password or "")
+        smtp.send_message(msg)
