@@ -10,7 +10,10 @@ body `full` = token-multiset F1, `prefix` = the truth's tokens occur in ours, `s
 must-contain found plus must-not-contain absent; title = equal `\\w+` tokens (lower-cased); date =
 equal first YYYY-MM-DD (cases whose truth has no date count only where ours says none too: the
 "strict" column; the "dated" column scores only cases with a date); authors = F1 of the sets of
-lower-cased name tokens-joined names. With --speed: pages per second, one process and --workers
+lower-cased name tokens-joined names. Every case here is an article page, so the skip policy is scored
+too: `body_kept` is the body score with a page ours would skip (`extract_article`'s decision: too_short,
+not_article, paywall, …) counted as 0, and plain's as 0 where it returns nothing; the pages skipped are
+listed by reason. With --speed: pages per second, one process and --workers
 processes (ours and plain). The data stay in ../shared (non-commercial licences); nothing is copied.
 """
 
@@ -99,13 +102,16 @@ def author_score(case: dict, authors) -> float | None:
 
 # -- the two extractors --------------------------------------------------------------------------
 def run_ours(raw: bytes, url: str) -> dict:
+    from datetime import datetime, timezone
+
     from narrative.extractors.encoding import decode_html
-    from narrative.extractors.extract import extract_page
+    from narrative.extractors.extract import Skipped, decide, extract_page
 
     html = decode_html(raw)
     ex = extract_page(html, url)
+    verdict = decide(ex, html, None, datetime.now(timezone.utc))  # the flow's skip policy (default min_words)
     return {"title": ex.title, "text": ex.text, "date": ex.published_at.isoformat() if ex.published_at else None,
-            "authors": list(ex.authors)}
+            "authors": list(ex.authors), "skipped": f"{verdict.reason}: {verdict.detail}" if isinstance(verdict, Skipped) else None}
 
 
 def run_plain(raw: bytes, url: str) -> dict:
@@ -115,7 +121,7 @@ def run_plain(raw: bytes, url: str) -> dict:
     d = json.loads(out) if out else {}
     author = d.get("author") or ""
     return {"title": d.get("title"), "text": d.get("text"), "date": d.get("date"),
-            "authors": [a.strip() for a in author.split(";") if a.strip()]}
+            "authors": [a.strip() for a in author.split(";") if a.strip()], "skipped": None if out else "no output"}
 
 
 def _load(path: Path) -> tuple[dict, bytes]:
@@ -136,13 +142,15 @@ def _one(args) -> tuple[str, dict, dict]:
 
 
 def score_case(case: dict, got: dict) -> dict:
-    return {"body": body_score(case, got.get("text")), "title": title_score(case, got.get("title")),
+    body = body_score(case, got.get("text"))
+    return {"body": body, "body_kept": None if body is None else 0.0 if got.get("skipped") or got.get("error") else body,
+            "title": title_score(case, got.get("title")),
             "date_strict": date_score(case, got.get("date")),
             "date": date_score(case, got.get("date")) if first_ymd(case.get("date")) else None,
             "authors": author_score(case, got.get("authors"))}
 
 
-FIELDS = ("body", "title", "date", "date_strict", "authors")
+FIELDS = ("body", "body_kept", "title", "date", "date_strict", "authors")
 
 
 def half(case_id: str) -> str:
@@ -178,8 +186,12 @@ def main() -> int:
 
     per_source: dict[str, dict[str, dict[str, list]]] = defaultdict(lambda: {"ours": defaultdict(list), "plain": defaultdict(list)})
     misses = []
+    skipped: dict[str, list[tuple[str, str]]] = {"ours": [], "plain": []}
     for cid, out, _ in results:
         case = cases[cid]
+        for name in ("ours", "plain"):
+            if out[name].get("skipped"):
+                skipped[name].append((cid, out[name]["skipped"]))
         for name in ("ours", "plain"):
             if out[name].get("error"):
                 print(f"ERROR {name} {cid}: {out[name]['error']}")
@@ -212,6 +224,11 @@ def main() -> int:
         print("-" * 56)
     for m in misses:
         print("MISS", *m, sep=" | ")
+    for name in ("ours", "plain"):
+        reasons = Counter(r.split(":")[0] for _, r in skipped[name])
+        print(f"pages skipped, {name}: {len(skipped[name])} of {len(results)}" + (" (" + ", ".join(f"{k} {v}" for k, v in reasons.most_common()) + ")" if reasons else ""))
+        for cid, r in sorted(skipped[name]):
+            print(f"  {cid}: {r}")
 
     if args.speed:
         measure_speed(paths, args.workers)

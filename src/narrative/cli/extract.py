@@ -22,12 +22,14 @@ def register(sub, common, commands: dict) -> None:
     """Add this group's subcommands (each with `common(p)` for --config/--db) and their handlers."""
     p = sub.add_parser("extract", help="print what the pipeline extracts from saved pages (one JSON line per page)",
                        description="HTML files, .html.gz files, folders of them, or WARC files (whose records carry each "
-                                   "page's URL). Prints path, url, title, authors, published_at, site, language, text, "
-                                   "or the reason the page would be skipped.")
+                                   "page's URL). Prints one row for every input (page, or WARC record of a page): path, url, title, "
+                                   "authors, published_at, site, language, text, or `skipped` with its reason (not_http, "
+                                   "not_html, too_short, paywall, not_article, …); a summary line on stderr counts them by reason.")
     common(p)
     p.add_argument("paths", nargs="+", metavar="PATH", help="an HTML/.html.gz file, a folder of them, or a WARC file")
     p.add_argument("--url", help="the URL the page was served from (for single files without a canonical link)")
-    p.add_argument("--min-words", type=int, help="shorter bodies are skipped (default from settings: 120)")
+    p.add_argument("--min-words", type=int, help="shorter bodies are kept only as news briefs: a declared article, or dated "
+                   "and headlined, in sentences, of 40 words or more (default from settings: 120)")
     commands["extract"] = cmd_extract
 
     p = sub.add_parser("feeds", help="check feeds (entries, title, problems) or discover a site's feeds",
@@ -50,29 +52,49 @@ def register(sub, common, commands: dict) -> None:
 
 
 def cmd_extract(args) -> int:
+    from collections import Counter
+
     from ..extractors.extract import Skipped, extract_article
-    from ..extractors.sources import ReplayStats, replay_with_origin
+    from ..extractors.sources import ReplayStats, replay_inputs
 
     s = settings_for(args)
     min_words = args.min_words if args.min_words is not None else s.min_words
     stats = ReplayStats()
-    n = 0
-    for origin, entry, page in replay_with_origin(args.paths, stats, args.url):
-        n += 1
-        res = extract_article(page.text(), page.final_url, page.fetched_at, None, min_words=min_words)
-        if isinstance(res, Skipped):
-            row = {"path": origin, "url": page.final_url, "title": res.title, "skipped": res.reason, "detail": res.detail}
+    outcome: Counter = Counter()
+    for x in replay_inputs(args.paths, stats, args.url):
+        if x.page is None:
+            res = Skipped(x.url, x.reason or "unreadable", x.detail)
         else:
-            row = {"path": origin, "url": page.final_url, "canonical_url": res.canonical_url, "title": res.title,
+            try:
+                res = extract_article(x.page.text(), x.page.final_url, x.page.fetched_at, None, min_words=min_words)
+            except Exception as exc:  # noqa: BLE001 - one page's failure is its row, not the end of the run
+                res = Skipped(x.page.final_url, "failed", f"{type(exc).__name__}: {exc}"[:200])
+        if isinstance(res, Skipped):
+            outcome[res.reason] += 1
+            row = {"path": x.origin, "url": res.url or x.url, "title": res.title, "skipped": res.reason, "detail": res.detail}
+        else:
+            outcome["article"] += 1
+            row = {"path": x.origin, "url": x.page.final_url, "canonical_url": res.canonical_url, "title": res.title,
                    "authors": list(res.authors), "published_at": res.published_at.isoformat() if res.published_at else None,
                    "site": res.site, "language": res.language, "words": res.word_count, "text": res.text}
         print(json.dumps(row, ensure_ascii=False))
-    for reason, count in sorted(stats.skipped.items()):
-        print(f"narrative extract: {count} record(s) not replayed: {reason}", file=sys.stderr)
-    if n == 0:
+    print("narrative extract: " + accounting_line(outcome, stats.skipped.get("not_page", 0)), file=sys.stderr)
+    if not outcome:
         print("narrative extract: no HTML pages found in " + ", ".join(args.paths), file=sys.stderr)
         return 1
     return 0
+
+
+def accounting_line(outcome, not_pages: int = 0) -> str:
+    """'12 inputs: 9 articles, 3 skipped (too_short 2, not_http 1)': every input counted once, by what became of it."""
+    total = sum(outcome.values())
+    skipped = {k: v for k, v in outcome.items() if k != "article"}
+    line = f"{total} inputs: {outcome.get('article', 0)} articles, {sum(skipped.values())} skipped"
+    if skipped:
+        line += " (" + ", ".join(f"{k} {v}" for k, v in sorted(skipped.items(), key=lambda kv: (-kv[1], kv[0]))) + ")"
+    if not_pages:
+        line += f"; {not_pages} WARC records that describe others (warcinfo, request, metadata) not counted as inputs"
+    return line
 
 
 def _fetcher(args):

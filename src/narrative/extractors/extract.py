@@ -16,6 +16,7 @@ from htmldate import find_date
 from trafilatura.metadata import extract_author, extract_sitename, extract_title
 from trafilatura.utils import load_html
 
+from .article import PageSignals, count_words, judge, page_signals
 from .clean import PAYWALL, clean_text, is_promo, looks_paywalled
 from .records import Article, FeedEntry
 from .metadata import choose_title, read_meta
@@ -35,7 +36,7 @@ ENGLISH_HINTS = frozenset("the and of to in is that for with on as was said by a
 @dataclass(frozen=True, slots=True)
 class Skipped:
     url: str
-    reason: str  # paywall | empty | too_short | unreadable
+    reason: str  # paywall | empty | too_short | not_article | error_page | cookie_wall | interstitial | unreadable
     detail: str
     title: str | None = None
 
@@ -173,6 +174,7 @@ class Extraction:
     text: str
     date_source: str | None = None  # which signal gave the date: meta, json-ld, time, htmldate, feed
     paywall_prompt: bool = False  # the body asked for a subscription (the prompt itself is cleaned out of `text`)
+    signals: PageSignals = PageSignals()  # what the page says about being an article (article.judge reads them)
 
 
 def extract_page(html: str, url: str, entry: FeedEntry | None = None, now: datetime | None = None) -> Extraction:
@@ -192,6 +194,7 @@ def extract_page(html: str, url: str, entry: FeedEntry | None = None, now: datet
     site = meta.site_name or _fallback(extract_sitename, tree) or site_of(url)
     fallback_title = (entry.title if entry else None) or (None if meta.h1s or meta.title_tag else _fallback(extract_title, tree))
     title = choose_title(meta, host, fallback_title, url)
+    signals = page_signals(tree, meta, url, url_date(url) is not None)
     body = extract_body(tree, url)
     text = clean_text(body, title)
     if published is None:  # htmldate's guess from the page's text and URL, only when the page declares nothing
@@ -204,7 +207,7 @@ def extract_page(html: str, url: str, entry: FeedEntry | None = None, now: datet
     published = local_day(published, [raw for _, raw in meta.dates], url)
     authors = split_authors(meta.authors or tuple(a for a in [_fallback(extract_author, tree)] if a))
     return Extraction(url, canonical, title, authors, published, site, detect_language(text, meta.language), text, date_source,
-                      bool(PAYWALL.search(body)))
+                      bool(PAYWALL.search(body)), signals)
 
 
 def _fallback(fn, *args, **kwargs):
@@ -251,21 +254,28 @@ def split_authors(raw: tuple[str, ...]) -> tuple[str, ...]:
 
 def extract_article(html: str, url: str, fetched_at: datetime, entry: FeedEntry | None = None,
                     min_words: int = 120, now: datetime | None = None) -> Article | Skipped:
-    """An Article worth storing, or the reason the page is not one (paywall stub, no body, too short)."""
+    """An Article worth storing, or the reason the page is not one (see `article.judge`): a brief of
+    BRIEF_WORDS (40) words or more is kept when it reads as news (declared article, or dated and
+    headlined, in sentences); `min_words` is the length from which no such signals are needed."""
     try:
         ex = extract_page(html, url, entry, now)
     except (lxml.etree.ParserError, ValueError) as exc:
         return Skipped(url, "unreadable", f"HTML did not parse: {exc}")
-    text, title = ex.text, ex.title
-    if not text.strip():
-        return Skipped(url, "empty", "no article body found", title)
-    if looks_paywalled(text, min_words) or (ex.paywall_prompt and len(text.split()) < max(min_words * 2, 200)):
-        return Skipped(url, "paywall", f"subscription stub of {len(text.split())} words", title)
-    n_words = len(text.split())
-    if n_words < min_words and looks_paywalled(_visible_text(html), min_words * 10):
-        return Skipped(url, "paywall", f"subscription stub: {n_words} words of body and a subscribe prompt", title)
-    if n_words < min_words:
-        return Skipped(url, "too_short", f"{n_words} words < {min_words}", title)
+    return decide(ex, html, entry, fetched_at, min_words)
+
+
+def decide(ex: Extraction, html: str, entry: FeedEntry | None, fetched_at: datetime, min_words: int = 120) -> Article | Skipped:
+    """The skip policy on an extraction: paywall stubs first (they can look like briefs), then `article.judge`."""
+    url, text, title = ex.url, ex.text, ex.title
+    n_words = count_words(text)
+    if text.strip() and not ex.signals.interstitial:
+        if looks_paywalled(text, min_words) or (ex.paywall_prompt and n_words < max(min_words * 2, 200)):
+            return Skipped(url, "paywall", f"subscription stub of {n_words} words", title)
+        if n_words < min_words and looks_paywalled(_visible_text(html), min_words * 10):
+            return Skipped(url, "paywall", f"subscription stub: {n_words} words of body and a subscribe prompt", title)
+    verdict = judge(text, ex.signals, min_words)
+    if verdict is not None:
+        return Skipped(url, verdict[0], verdict[1], title)
     norm = re.sub(r"\W+", " ", text.lower()).strip()
     return Article(
         id=article_id(ex.canonical_url),

@@ -81,31 +81,61 @@ def folder_pages(root: Path, stats: ReplayStats | None = None, url: str | None =
         yield FeedEntry(feed_url=path.parent.resolve().as_uri(), url=page_url, title=None, published_at=None, source=None), _page(page_url, body, when)
 
 
-def warc_pages(path: Path, stats: ReplayStats | None = None, max_bytes: int = 5_000_000) -> Iterator[tuple[FeedEntry, FetchedPage]]:
-    """HTML responses (status 200) from a WARC file; the record's URL and date come with the page."""
+PAGE_RECORDS = ("response", "resource", "revisit", "conversion")  # records that stand for a page; the rest describe them
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayInput:
+    """One input of a replay: a page to extract, or a record/file that is not one, with the reason."""
+
+    origin: str  # a file path, or `file.warc.gz#N` (the record's number in the file)
+    url: str
+    entry: FeedEntry | None = None
+    page: FetchedPage | None = None
+    reason: str | None = None  # not_http | not_html | http_404 | too_large | revisit | unreadable | missing
+    detail: str = ""
+
+
+def warc_inputs(path: Path, max_bytes: int = 5_000_000, stats: ReplayStats | None = None) -> Iterator[ReplayInput]:
+    """Every page record of a WARC file (response, resource, revisit, conversion): the page (HTML,
+    status 200, http(s) target) or the reason it is not replayed. Records that describe others
+    (warcinfo, request, metadata) are counted in `stats.skipped['not_page']`, not yielded."""
     from warcio.archiveiterator import ArchiveIterator
 
     stats = stats if stats is not None else ReplayStats()
     with path.open("rb") as fh:
-        for rec in ArchiveIterator(fh, arc2warc=True):
-            if rec.rec_type not in ("response", "resource"):
+        for n, rec in enumerate(ArchiveIterator(fh, arc2warc=True)):
+            origin = f"{path}#{n}"
+            if rec.rec_type not in PAGE_RECORDS:
+                stats.skipped["not_page"] += 1
                 continue
             url = rec.rec_headers.get_header("WARC-Target-URI") or ""
+
+            def skip(reason: str, detail: str) -> ReplayInput:
+                stats.skipped[reason] += 1
+                return ReplayInput(origin, url, reason=reason, detail=detail)
+
+            if not url.lower().startswith(("http://", "https://")):
+                yield skip("not_http", f"{rec.rec_type} record for {url or 'no target URI'}")
+                continue
+            if rec.rec_type == "revisit":
+                yield skip("revisit", "a revisit record (no payload of its own)")
+                continue
             if rec.rec_type == "response" and rec.http_headers is not None:
                 status = rec.http_headers.get_statuscode()
                 ctype_full = rec.http_headers.get_header("Content-Type") or ""
                 if status != "200":
-                    stats.skipped[f"http_{status}"] += 1
+                    yield skip(f"http_{status}", f"HTTP status {status}")
                     continue
             else:
                 ctype_full = rec.rec_headers.get_header("Content-Type") or "text/html"
             ctype = ctype_full.split(";")[0].strip().lower()
             if ctype and not any(t in ctype for t in HTML_TYPES):
-                stats.skipped["not_html"] += 1
+                yield skip("not_html", ctype)
                 continue
             body = rec.content_stream().read(max_bytes + 1)
             if len(body) > max_bytes:
-                stats.skipped["too_large"] += 1
+                yield skip("too_large", f"over {max_bytes} bytes")
                 continue
             charset = None
             m = re.search(r"charset=([\w.:-]+)", ctype_full, re.IGNORECASE)
@@ -113,31 +143,61 @@ def warc_pages(path: Path, stats: ReplayStats | None = None, max_bytes: int = 5_
                 charset = m.group(1)
             when = _warc_date(rec.rec_headers.get_header("WARC-Date"))
             stats.pages += 1
-            yield (FeedEntry(feed_url=path.resolve().as_uri(), url=url, title=None, published_at=None),
-                   _page(url, body, when, charset, ctype or "text/html"))
+            yield ReplayInput(origin, url, FeedEntry(feed_url=path.resolve().as_uri(), url=url, title=None, published_at=None),
+                              _page(url, body, when, charset, ctype or "text/html"))
+
+
+def warc_pages(path: Path, stats: ReplayStats | None = None, max_bytes: int = 5_000_000) -> Iterator[tuple[FeedEntry, FetchedPage]]:
+    """HTML responses (status 200) from a WARC file; the record's URL and date come with the page."""
+    for x in warc_inputs(path, max_bytes, stats):
+        if x.page is not None:
+            yield x.entry, x.page
 
 
 def replay(paths, stats: ReplayStats | None = None, url: str | None = None) -> Iterator[tuple[FeedEntry, FetchedPage]]:
     """Pages from folders, HTML files and WARC files, in the order given."""
-    for _origin, entry, page in replay_with_origin(paths, stats, url):
-        yield entry, page
+    for x in replay_inputs(paths, stats, url):
+        if x.page is not None:
+            yield x.entry, x.page
 
 
 def replay_with_origin(paths, stats: ReplayStats | None = None, url: str | None = None) -> Iterator[tuple[str, FeedEntry, FetchedPage]]:
     """As `replay`, each page with where it came from: a file path, or `file.warc.gz#N` (the record's number)."""
+    for x in replay_inputs(paths, stats, url):
+        if x.page is not None:
+            yield x.origin, x.entry, x.page
+
+
+def replay_inputs(paths, stats: ReplayStats | None = None, url: str | None = None) -> Iterator[ReplayInput]:
+    """Every input of a replay, in the order given: pages, and the files and records that are not
+    replayed with their reason (a missing path, an unreadable file, a WARC record that is not an
+    HTML 200 page of an http(s) URL), so that each can be accounted for."""
+    stats = stats if stats is not None else ReplayStats()
     for p in map(Path, paths):
         if not p.exists():
-            if stats is not None:
-                stats.skipped[f"missing: {p}"] += 1
+            stats.skipped["missing"] += 1
+            yield ReplayInput(str(p), "", reason="missing", detail="no such file or folder")
             continue
         files = [p] if p.is_file() else sorted(f for f in p.rglob("*") if f.is_file() and (is_warc(f) or is_html_file(f)))
         for f in files:
             if is_warc(f):
-                for n, (entry, page) in enumerate(warc_pages(f, stats)):
-                    yield f"{f}#{n}", entry, page
-            else:
-                for entry, page in folder_pages(f, stats, url):
-                    yield str(f), entry, page
+                try:
+                    yield from warc_inputs(f, stats=stats)
+                except Exception as exc:  # noqa: BLE001 - a broken archive is one input's failure, not the run's
+                    stats.skipped["unreadable"] += 1
+                    yield ReplayInput(str(f), "", reason="unreadable", detail=f"WARC: {type(exc).__name__}: {exc}"[:200])
+                continue
+            try:
+                body = read_html_file(f)
+            except (OSError, gzip.BadGzipFile, EOFError) as exc:
+                stats.skipped["unreadable"] += 1
+                yield ReplayInput(str(f), "", reason="unreadable", detail=f"{type(exc).__name__}: {exc}"[:200])
+                continue
+            page_url = url or url_of(body, f)
+            when = datetime.fromtimestamp(f.stat().st_mtime, tz=timezone.utc)
+            stats.pages += 1
+            yield ReplayInput(str(f), page_url, FeedEntry(feed_url=f.parent.resolve().as_uri(), url=page_url, title=None, published_at=None),
+                              _page(page_url, body, when))
 
 
 def _warc_date(value: str | None) -> datetime:
