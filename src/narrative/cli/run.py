@@ -21,11 +21,18 @@ def register(sub, _common, commands: dict) -> None:
     p.add_argument("--digest-dir", metavar="DIR", help="also write the digest .eml/.html here")
     p.add_argument("--no-progress", action="store_true")
 
-    p = sub.add_parser("digest", help="compose the digest from the warehouse; write it and/or send it by SMTP")
+    p = sub.add_parser("digest", help="compose the digest from the warehouse; write it, preview it, or send it by SMTP")
     _common(p)
-    p.add_argument("--out", default=".", metavar="DIR", help="where digest.eml and digest.html go (default .)")
-    p.add_argument("--days", type=int, help="days of news the digest covers (default from settings: 1)")
-    p.add_argument("--send", action="store_true", help="send through the configured SMTP server")
+    p.add_argument("--date", metavar="D", help="the digest's date: YYYY-MM-DD, today, yesterday or latest (default from settings: latest)")
+    p.add_argument("--days", type=int, help="days of news the digest covers, ending on its date (default from settings: 1)")
+    p.add_argument("--out", default=".", metavar="DIR", help="where digest.eml, digest.html and the chart PNGs go (default .)")
+    p.add_argument("--send", action="store_true", help="send through the configured SMTP server, one message per recipient, "
+                   "once per date and recipient")
+    p.add_argument("--resend", action="store_true", help="with --send: send again to recipients who already have this date's digest")
+    p.add_argument("--to", action="append", default=[], metavar="ADDR", help="recipient (repeatable; replaces digest_to)")
+    p.add_argument("--dry-run", action="store_true", help="write the .eml and .html only: send nothing, record nothing")
+    p.add_argument("--preview", action="store_true", help="--dry-run, plus PNG screenshots of the HTML (desktop and mobile "
+                   "width) with headless Chromium when it is installed")
 
     p = sub.add_parser("serve", help="run the daily flow on a schedule (a real Prefect server: PREFECT_API_URL's, "
                                      "or one started on 127.0.0.1 and stopped with serve)")
@@ -72,17 +79,36 @@ def cmd_digest(args) -> int:
     s = settings_for(args)
     if args.days:
         s = replace(s, digest_days=args.days)
+    if args.to:
+        s = replace(s, digest_to=tuple(args.to))
+    dry = args.dry_run or args.preview
+    if dry and (args.send or args.resend):
+        print("narrative: --dry-run/--preview send nothing: drop --send/--resend", file=sys.stderr)
+        return 2
     if not args.send:
         s = replace(s, smtp_host=None)
     elif not s.smtp_host:
         print("narrative: --send needs smtp_host in the config (or NARRATIVE_SMTP_HOST)", file=sys.stderr)
         return 2
-    with Warehouse.open(s.db) as wh:
-        paths, status = make_digest(wh, s, args.out, None)
+    with Warehouse.open(s.db, read_only=dry) as wh:  # a dry run records nothing: a read-only open
+        paths, status = make_digest(wh, s, args.out, None, date=args.date, dry_run=dry, resend=args.resend)
     for p in paths:
         print(p)
+    if args.preview and paths:
+        _preview(Path(paths[1]), s.chromium)
     print(f"digest: {status}")
-    return 0 if not status.startswith("failed") else 1
+    return 1 if status.startswith("failed") else 0
+
+
+def _preview(html: Path, chromium: str | None) -> None:
+    """digest.png (desktop width) and digest-mobile.png beside the .html, or why not."""
+    from ..digest.preview import PreviewUnavailable, screenshot
+
+    try:
+        for name, width in (("digest.png", 760), ("digest-mobile.png", 390)):
+            print(screenshot(html, html.with_name(name), width=width, chromium=chromium))
+    except PreviewUnavailable as exc:
+        print(str(exc), file=sys.stderr)
 
 
 def cmd_serve(args) -> int:
