@@ -125,16 +125,18 @@ def ingest_run(s: Settings, out_dir: str | None = None, trigger: str = "ingest",
                             count=lambda r: {"pages": sum(isinstance(x, FetchedPage) for x in r),
                                              "failed": sum(not isinstance(x, FetchedPage) for x in r)})
             pages = [(e, r) for e, r in zip(cands.entries, results) if isinstance(r, FetchedPage)]
-            pages += steps.replay_pages(s.replay, wh.known_urls) if s.replay else []  # offline replay: same path on
+            replayed = steps.replay_pages(s.replay, wh.known_urls) if s.replay else steps.Replayed()
+            pages += replayed.pages  # offline replay: same path on; records that are not pages are failures with their reason
             failures = [r for r in results if not isinstance(r, FetchedPage)]
             extracted = clock("extract", extract, pages, s.min_words, count=lambda r: {"articles": len(r)})
             articles = clock("triage", triage, extracted, s, wh, count=_status_counts)
             docs = [TextDoc(a.id, a.title, a.text) for a in articles if a.status == "annotated"]
             annotations, models = clock("annotate", _annotate_all, s, docs, progress, count=lambda r: {"articles": len(r[0])})
-            inserted = clock("load", load, wh, run_id, s, feed_results, failures, articles, annotations, models,
+            inserted = clock("load", load, wh, run_id, s, feed_results, failures + replayed.not_replayed, articles, annotations, models,
                              count=lambda r: {"articles": r.get("articles", 0), "rows": sum(r.values())})
-            counts = steps.summarise_counts(feed_results, cands, failures, articles, inserted)
-            fails = steps.skip_reasons(articles, failures)
+            counts = steps.summarise_counts(feed_results, cands, failures, articles, inserted, replayed, len(extracted))
+            fails = steps.skip_reasons(articles, failures, replayed)
+            sys.stderr.write(f"narrative: {steps.accounting_line(counts, fails)}\n")  # every input, by what became of it
             empty = empty_reason(counts)
             wh.finish_run(run_id, "succeeded", counts, fails, models, message=f"empty: {empty}" if empty else None)
         except BaseException as exc:

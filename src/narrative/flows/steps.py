@@ -15,7 +15,7 @@ from ..extractors.feeds import parse_feed
 from ..extractors.fetch import FEED_TYPES, Fetcher, make_client
 from ..extractors.records import Article, FeedEntry, FeedResult, FetchedPage, FetchFailure
 from ..extractors.relevance import RelevanceScorer, Topic
-from ..extractors.sources import ReplayStats, replay
+from ..extractors.sources import ReplayStats, replay_inputs
 from ..extractors.transport import ResolvingTransport
 from ..extractors.urls import article_id, canonicalize, site_of
 from .settings import Settings
@@ -81,11 +81,38 @@ def select_candidates(results: list[FeedResult], known: set[str], failed_runs: d
     return out
 
 
-def replay_pages(paths, known_urls, stats: ReplayStats | None = None) -> list[tuple[FeedEntry, FetchedPage]]:
-    """Saved pages (folders, WARC files) not yet stored: they then take the fetched pages' path."""
-    pairs = list(replay(paths, stats))
-    known = known_urls([x for e, _ in pairs for x in (e.url, canonicalize(e.url))]) if pairs else set()
-    return [(e, p) for e, p in pairs if e.url not in known and canonicalize(e.url) not in known]
+@dataclass
+class Replayed:
+    """What an offline replay read: pages to extract, and every other input with its reason."""
+
+    pages: list[tuple[FeedEntry, FetchedPage]] = field(default_factory=list)
+    not_replayed: list[FetchFailure] = field(default_factory=list)  # not pages: not_http, not_html, http_404, …
+    already_stored: int = 0
+    not_pages: int = 0  # WARC records that describe others (warcinfo, request, metadata): not inputs
+
+    @property
+    def inputs(self) -> int:
+        return len(self.pages) + len(self.not_replayed) + self.already_stored
+
+
+def replay_pages(paths, known_urls, stats: ReplayStats | None = None) -> Replayed:
+    """Saved pages (folders, WARC files) not yet stored: they then take the fetched pages' path. Records
+    that are not pages to replay come back as failures with their reason (stored in fetch_failures)."""
+    stats = stats if stats is not None else ReplayStats()
+    out, pairs = Replayed(), []
+    for x in replay_inputs(paths, stats):
+        if x.page is not None:
+            pairs.append((x.entry, x.page))
+        else:
+            out.not_replayed.append(FetchFailure(x.url or x.origin, x.reason or "unreadable", f"{x.origin}: {x.detail}"[:300], 0))
+    out.not_pages = stats.skipped.get("not_page", 0)
+    known = known_urls([u for e, _ in pairs for u in (e.url, canonicalize(e.url))]) if pairs else set()
+    for e, p in pairs:
+        if e.url in known or canonicalize(e.url) in known:
+            out.already_stored += 1
+        else:
+            out.pages.append((e, p))
+    return out
 
 
 def relevance_scorer(s: Settings) -> RelevanceScorer:
@@ -100,7 +127,11 @@ def extract_pages(pages: list[tuple[FeedEntry, FetchedPage]], min_words: int) ->
     """Every fetched page becomes an Article: extracted (status new) or skipped, with its reason."""
     out = []
     for entry, page in pages:
-        res = extract_article(page.text(), page.final_url, page.fetched_at, entry, min_words=min_words)
+        try:
+            res = extract_article(page.text(), page.final_url, page.fetched_at, entry, min_words=min_words)
+        except Exception as exc:  # noqa: BLE001 - one page that breaks the extractor is that page's row, not the run's end
+            log.warning("extraction failed on %s: %s", page.final_url, exc)
+            res = Skipped(page.final_url, "failed", f"extraction failed: {type(exc).__name__}: {exc}"[:300])
         if isinstance(res, Skipped):
             canon = canonicalize(page.final_url)
             out.append(Article(
@@ -145,30 +176,63 @@ def triage(articles: list[Article], deduper: Deduper, scorer: RelevanceScorer, k
     return out
 
 
-def summarise_counts(feed_results, cands: Candidates, failures: list[FetchFailure], articles: list[Article], inserted: dict) -> dict:
+def summarise_counts(feed_results, cands: Candidates, failures: list[FetchFailure], articles: list[Article], inserted: dict,
+                     replayed: Replayed | None = None, extracted: int | None = None) -> dict:
     status = Counter(a.status for a in articles)
-    return {
+    replayed = replayed or Replayed()
+    fetch_failed = len(failures)
+    c = {
         "feeds": len(feed_results),
         "feeds_not_modified": sum(r.status == "not_modified" for r in feed_results),
         "feeds_failed": sum(r.status == "failed" for r in feed_results),
         "entries": sum(len(r.entries) for r in feed_results),
-        "already_stored": cands.skipped_known,
+        "replayed": replayed.inputs,
+        "already_stored": cands.skipped_known + replayed.already_stored,
         "listed_twice": cands.skipped_repeat,
         "given_up": cands.gave_up,
-        "fetched": len(cands.entries) - len(failures),
-        "fetch_failed": len(failures),
+        "fetched": len(cands.entries) - fetch_failed,
+        "fetch_failed": fetch_failed,
+        "not_replayed": len(replayed.not_replayed),
+        "same_page": (extracted - len(articles)) if extracted is not None else 0,
         "annotated": status.get("annotated", 0),
         "rejected": status.get("rejected", 0),
         "duplicate": status.get("duplicate", 0),
         "skipped": status.get("skipped", 0),
+        "headline": status.get("headline", 0),
         "stored": inserted.get("articles", 0),
     }
+    c["inputs"] = c["entries"] + c["replayed"]
+    return c
 
 
-def skip_reasons(articles: list[Article], failures: list[FetchFailure]) -> dict:
+def skip_reasons(articles: list[Article], failures: list[FetchFailure], replayed: Replayed | None = None) -> dict:
+    """Skipped articles by reason, failed fetches as fetch:<reason>, replay records not replayed as replay:<reason>."""
     c = Counter((a.reason or "").split(":")[0] for a in articles if a.status == "skipped")
     c.update(f"fetch:{f.reason}" for f in failures)
+    c.update(f"replay:{f.reason}" for f in (replayed.not_replayed if replayed else ()))
     return dict(c)
+
+
+def accounting_line(counts: dict, failures: dict) -> str:
+    """Every input of a run (feed entry, replayed page or WARC record) counted once, by what became of it:
+    '61 inputs: annotated 46, rejected 8, duplicate 4, skipped 1 (paywall 1), already stored 2'."""
+    parts = [f"{k.replace('_', ' ')} {counts[k]}" for k in ("annotated", "rejected", "duplicate", "headline") if counts.get(k)]
+    skipped = {k: v for k, v in failures.items() if ":" not in k}
+    if counts.get("skipped"):
+        parts.append(f"skipped {counts['skipped']} (" + ", ".join(f"{k} {v}" for k, v in sorted(skipped.items())) + ")")
+    for prefix, key in (("fetch", "fetch failed"), ("replay", "not replayed")):
+        sub = {k.split(":", 1)[1]: v for k, v in failures.items() if k.startswith(prefix + ":")}
+        if sub:
+            parts.append(f"{key} {sum(sub.values())} (" + ", ".join(f"{k} {v}" for k, v in sorted(sub.items())) + ")")
+    for k in ("same_page", "already_stored", "listed_twice", "given_up"):
+        if counts.get(k):
+            parts.append(f"{k.replace('_', ' ')} {counts[k]}")
+    accounted = sum(counts.get(k, 0) for k in ("annotated", "rejected", "duplicate", "headline", "skipped", "fetch_failed",
+                                               "not_replayed", "same_page", "already_stored", "listed_twice", "given_up"))
+    line = f"{counts.get('inputs', 0)} inputs: " + (", ".join(parts) or "nothing new")
+    if accounted != counts.get("inputs", 0):
+        line += f" ({counts.get('inputs', 0) - accounted} unaccounted for: a bug)"
+    return line
 
 
 _ANNOTATORS: dict = {}
