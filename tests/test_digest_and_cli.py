@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import email.policy
 import json
 import subprocess
 import sys
@@ -49,12 +50,23 @@ def test_digest_sent_over_smtp(demo_run, smtp, tmp_path):
         assert status == "sent"
         assert wh.con.execute("SELECT count(*) FROM digests WHERE status = 'sent'").fetchone()[0] == 1
     assert len(sink.messages) == 1 and sink.messages[0].rcpt_tos == ["analyst@example.com"]
-    msg = email.message_from_bytes(sink.messages[0].content)
-    assert msg["Subject"].startswith("narrative digest")
+    msg = email.message_from_bytes(sink.messages[0].content, policy=email.policy.default)
+    assert msg["To"] == "analyst@example.com" and msg["List-Unsubscribe"]
+    # the demo's digest (its last 7 days): stories once, summaries that read alone, HTML under Gmail's clip
+    html = msg.get_body(("html",)).get_content()
+    assert len(html.encode()) < 100_000 and "Covered by several sources" not in html
+    text = msg.get_body(("plain",)).get_content()
+    stories = text.split("TOP STORIES", 1)[1].split("NEW FIGURES", 1)[0]
+    summary_lines = [ln.strip() for ln in stories.splitlines() if ln.startswith("   ") and not ln.strip().startswith(("Read:", "Also:", "Figures:"))
+                     and " · " not in ln]
+    assert summary_lines
+    for line in summary_lines:
+        assert not line[0].islower() and line[0] not in "\"'“‘", line
 
 
 def test_digest_smtp_failure_is_recorded_not_raised(demo_run, tmp_path):
-    s = replace(demo_run["settings"], smtp_host="127.0.0.1", smtp_port=1)  # nothing listens there
+    s = replace(demo_run["settings"], smtp_host="127.0.0.1", smtp_port=1,  # nothing listens there
+                digest_to=("nobody@example.com",), smtp_attempts=2, smtp_backoff=0.01)
     with Warehouse.open(demo_run["db"]) as wh:
         paths, status = make_digest(wh, s, str(tmp_path), None)
     assert status.startswith("failed") and (tmp_path / "digest.eml").exists()

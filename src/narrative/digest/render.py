@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 from .compose import MINUS, Digest
 
 HTML_LIMIT = 100_000  # bytes; Gmail clips a message's HTML at about 102 KB
-STATUS_WORDS = {"annotated": "on topic", "rejected": "off topic", "duplicate": "syndicated copies", "skipped": "unreadable or paywalled"}
+STATUS_WORDS = {"annotated": ("on topic", "on topic"), "rejected": ("off topic", "off topic"),
+                "duplicate": ("syndicated copy", "syndicated copies"), "skipped": ("unreadable or paywalled", "unreadable or paywalled")}
 
 
 @lru_cache(maxsize=1)
@@ -35,7 +36,7 @@ def pts(x: float) -> str:
 def status_line(by_status: dict) -> str:
     order = ["annotated", "duplicate", "rejected", "skipped"]
     keys = [k for k in order if by_status.get(k)] + sorted(k for k in by_status if k not in order and by_status[k])
-    return ", ".join(f"{by_status[k]} {STATUS_WORDS.get(k, k)}" for k in keys)
+    return ", ".join(f"{by_status[k]} {STATUS_WORDS.get(k, (k, k))[by_status[k] != 1]}" for k in keys)
 
 
 def _when(d: Digest):

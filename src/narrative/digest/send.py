@@ -7,6 +7,7 @@ import smtplib
 import socket
 import ssl
 import time
+import uuid
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, getaddresses, make_msgid
@@ -83,7 +84,8 @@ def build_message(*, subject: str, preheader: str, text: str, html_for_cids, cha
 
 
 def new_message_id(sender: str, digest_date: str) -> str:
-    return make_msgid(idstring=f"digest-{digest_date}", domain=domain_of(sender))
+    """<random.digest-date@sender's domain>: short enough never to be folded."""
+    return f"<{uuid.uuid4().hex[:20]}.digest-{digest_date}@{domain_of(sender)}>"
 
 
 def write_files(eml: EmailMessage, html_files: str, charts: list[Chart], out_dir: Path,
