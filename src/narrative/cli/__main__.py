@@ -2,4 +2,5 @@
 
 from . import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # guarded: serve's flow runs start in spawned processes, which import __main__ again
+    raise SystemExit(main())

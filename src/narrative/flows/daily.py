@@ -44,6 +44,7 @@ class RunReport:
     digest_paths: tuple[str, ...] = ()
     digest_status: str | None = None
     timings: dict = field(default_factory=dict)
+    annotated_by: tuple[str, ...] = ()  # where each annotate chunk ran (dask:<worker> or thread:<name>)
 
 
 @task(name="discover", cache_policy=NO_CACHE)
@@ -77,15 +78,27 @@ def triage(articles, s: Settings, wh: Warehouse):
 @task(name="annotate", cache_policy=NO_CACHE, retries=1)
 def annotate(s: Settings, docs: list[TextDoc]):
     annotator = steps.load_annotator(s)
-    return annotator.annotate(docs), annotator.models()
+    return annotator.annotate(docs), annotator.models(), _where()
+
+
+def _where() -> str:
+    """Who annotated a chunk: a Dask worker's address, or the thread of the flow's own process."""
+    try:
+        from distributed import get_worker
+
+        return f"dask:{get_worker().address}"
+    except (ImportError, ValueError):
+        import threading
+
+        return f"thread:{threading.current_thread().name}"
 
 
 @task(name="load", cache_policy=NO_CACHE)
-def load(wh: Warehouse, run_id: str, s: Settings, feed_results, failures, articles, annotations, models):
+def load(wh: Warehouse, run_id: str, s: Settings, feed_results, failures, articles, annotations, models, extra_tables=None):
     ann_by_id = {a.article_id: a for a in annotations}
     feeds, state = R.feed_rows(feed_results)
     tables = {"feeds": feeds, "feed_state": state, "fetch_failures": R.failure_rows(failures),
-              "articles": R.article_rows(articles, ann_by_id), **R.annotation_rows(annotations, models)}
+              "articles": R.article_rows(articles, ann_by_id), **R.annotation_rows(annotations, models), **(extra_tables or {})}
     if annotations and "embedding" in models:
         from .storying import story_rows
 
@@ -118,6 +131,8 @@ def ingest_run(s: Settings, out_dir: str | None = None, trigger: str = "ingest",
                                  count=lambda r: {"feeds": len(r), "failed": sum(x.status == "failed" for x in r),
                                                   "not_modified": sum(x.status == "not_modified" for x in r),
                                                   "entries": sum(len(x.entries) for x in r)})
+            # aggregator entries (script interstitials, never fetched): resolved through the publishers' feeds, or headlines
+            feed_results, headlines, discovered = steps.resolve_aggregated(fetcher, feed_results, wh.publisher_feeds)
             entries = [e for r in feed_results for e in r.entries]
             cands = steps.select_candidates(feed_results, wh.known_urls([x for e in entries for x in (e.url, steps.canonicalize(e.url))]),
                                             wh.failed_attempts([e.url for e in entries]), s.max_failed_runs)
@@ -131,10 +146,12 @@ def ingest_run(s: Settings, out_dir: str | None = None, trigger: str = "ingest",
             extracted = clock("extract", extract, pages, s.min_words, count=lambda r: {"articles": len(r)})
             articles = clock("triage", triage, extracted, s, wh, count=_status_counts)
             docs = [TextDoc(a.id, a.title, a.text) for a in articles if a.status == "annotated"]
-            annotations, models = clock("annotate", _annotate_all, s, docs, progress, count=lambda r: {"articles": len(r[0])})
+            annotations, models = clock("annotate", _annotate_all, s, docs, progress, count=lambda r: {"articles": len(r[0]), "workers": len(set(_ANNOTATED_BY))})
+            extra = {"headlines": steps.headline_rows(headlines, EntityTable.load(s.entities)) if headlines else [],
+                     "publisher_feeds": steps.publisher_feed_rows(discovered)}
             inserted = clock("load", load, wh, run_id, s, feed_results, failures + replayed.not_replayed, articles, annotations, models,
-                             count=lambda r: {"articles": r.get("articles", 0), "rows": sum(r.values())})
-            counts = steps.summarise_counts(feed_results, cands, failures, articles, inserted, replayed, len(extracted))
+                             extra, count=lambda r: {"articles": r.get("articles", 0), "rows": sum(r.values())})
+            counts = steps.summarise_counts(feed_results, cands, failures, articles, inserted, replayed, len(extracted), len(headlines))
             fails = steps.skip_reasons(articles, failures, replayed)
             sys.stderr.write(f"narrative: {steps.accounting_line(counts, fails)}\n")  # every input, by what became of it
             empty = empty_reason(counts)
@@ -151,7 +168,7 @@ def ingest_run(s: Settings, out_dir: str | None = None, trigger: str = "ingest",
             if isinstance(exc, Exception) and not isinstance(exc, WarehouseError):
                 raise RunFailed(run_id, f"run {run_id} failed: {type(exc).__name__}: {exc}") from exc
             raise
-        report = RunReport(run_id, counts, fails, inserted, timings=clock.seconds)
+        report = RunReport(run_id, counts, fails, inserted, timings=clock.seconds, annotated_by=tuple(_ANNOTATED_BY))
         if out_dir is not None or s.smtp_host:
             with Warehouse.open(s.db, wait=120) as main:
                 paths, status = digest(main, s, out_dir, run_id)
@@ -300,7 +317,9 @@ class _Clock:
         stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         parts = [f"ts={stamp}", "logger=narrative.flow", f"run={self.run_id}", f"stage={stage}"]
         parts += [f"{k}={_logfmt(v)}" for k, v in fields.items()]
-        print(" ".join(parts), file=sys.stderr, flush=True)
+        # written, not printed: the flow's log_prints would turn a print into a Prefect log record
+        sys.stderr.write(" ".join(parts) + "\n")
+        sys.stderr.flush()
 
 
 def _logfmt(v) -> str:
@@ -308,8 +327,13 @@ def _logfmt(v) -> str:
     return f'"{s}"' if (" " in s or "=" in s or not s) else s
 
 
+# where the last run's annotate chunks ran (tests and `-v` logs read it: Dask workers or threads)
+_ANNOTATED_BY: list[str] = []
+
+
 def _annotate_all(s: Settings, docs: list[TextDoc], progress: Progress):
     """Chunks go to the task runner (threads here, Dask workers if configured); results come back to the flow."""
+    _ANNOTATED_BY.clear()
     if not docs:
         return [], {}
     chunk = max(8, s.annotate_batch)
@@ -317,8 +341,9 @@ def _annotate_all(s: Settings, docs: list[TextDoc], progress: Progress):
     futures = [annotate.submit(s, docs[i : i + chunk]) for i in range(0, len(docs), chunk)]
     out, models = [], {}
     for f in futures:
-        anns, models = f.result()
+        anns, models, where = f.result()
         out.extend(anns)
+        _ANNOTATED_BY.append(where)
         bar.update(len(anns))
     bar.close()
     return out, models
