@@ -3,7 +3,6 @@ headless Chromium when it is installed (skipped when not), and the clear message
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
