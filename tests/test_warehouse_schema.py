@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pyarrow as pa
 
 from narrative.warehouse.db import Warehouse
-from narrative.warehouse.migrations import LOADER_KEYS, M002_DOCS, M003_DOCS, M005_DOCS, MIGRATIONS
+from narrative.warehouse.migrations import LOADER_KEYS, M002_DOCS, M003_DOCS, M005_DOCS, M009_DOCS, MIGRATIONS
 
 from test_warehouse import article
 
@@ -69,7 +69,7 @@ def test_every_table_and_column_is_documented_in_the_file(tmp_path):
     with Warehouse.open(tmp_path / "w.duckdb") as wh:
         tables = wh.con.execute("SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = 'main' "
                                 "AND database_name = current_database()").fetchall()
-        assert {t for t, _ in tables} == set(M002_DOCS) | set(M003_DOCS) | set(M005_DOCS)
+        assert {t for t, _ in tables} == set(M002_DOCS) | set(M003_DOCS) | set(M005_DOCS) | set(M009_DOCS)
         assert all(c for _, c in tables), [t for t, c in tables if not c]
         missing = wh.con.execute("SELECT table_name || '.' || column_name FROM duckdb_columns() WHERE schema_name = 'main' "
                                  "AND database_name = current_database() AND NOT internal AND comment IS NULL "

@@ -1,7 +1,8 @@
 """A real HTTP server on 127.0.0.1 that serves the rendered corpus, routing by Host header.
 
-Feeds answer conditional GETs (ETag / Last-Modified → 304); the aggregator's links redirect (302) to
-the publishers' pages; each host has a robots.txt. Tests add routes that misbehave on request.
+Feeds answer conditional GETs (ETag / Last-Modified → 304); the aggregator's item links answer with a
+script interstitial (200, no article, no redirect), as Google News's do since 2024; publishers' home
+pages name their feeds (<link rel=alternate>); each host has a robots.txt. Tests add routes that misbehave on request.
 Every request is logged (time, host, path, status) so tests can check politeness from the server side.
 """
 
@@ -17,7 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 from .corpus import CorpusArticle, load_corpus
-from .site import AGGREGATOR_HOST, SEARCH_PATH, SITES, aggregator_token, atom_feed, canonical_url, path_for, render_page, rss_feed, search_feed
+from .site import (AGGREGATOR_HOST, AGGREGATOR_ONLY, SEARCH_PATH, SITES, aggregator_token, atom_feed, home_page, interstitial, only_token,
+                   path_for, render_page, rss_feed, search_feed)
 
 
 @dataclass
@@ -148,12 +150,13 @@ def corpus_routes(articles: list[CorpusArticle] | None = None, search_query: str
         host = s.host.removeprefix("www.")
         arts = by_site.get(key, [])
         routes[host]["/robots.txt"] = Resource(b"User-agent: *\nDisallow: /private/\nDisallow: /login\n", "text/plain")
-        routes[host]["/"] = Resource(f"<html><body><h1>{s.name}</h1></body></html>".encode())
-        if s.feed_path and arts:
-            body = (atom_feed(s, arts) if s.feed_path.endswith("atom.xml") else rss_feed(s, arts)).encode("utf-8")
-            ctype = "application/atom+xml" if s.feed_path.endswith("atom.xml") else "application/rss+xml"
+        routes[host]["/"] = Resource(home_page(s).encode())
+        feed_path = s.feed_path or s.own_feed
+        if feed_path and arts:
+            body = (atom_feed(s, arts) if feed_path.endswith("atom.xml") else rss_feed(s, arts)).encode("utf-8")
+            ctype = "application/atom+xml" if feed_path.endswith("atom.xml") else "application/rss+xml"
             etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
-            routes[host][s.feed_path] = Resource(body, ctype, headers={"ETag": etag, "Last-Modified": last_mod}, conditional=True)
+            routes[host][feed_path] = Resource(body, ctype, headers={"ETag": etag, "Last-Modified": last_mod}, conditional=True)
     # the aggregator: a search feed over sites without feeds of their own, plus two stories from a site
     # that has one (the same story reached twice, by two URLs)
     listed = [a for a in articles if SITES[a.site].feed_path is None and a.kind != "offtopic"]
@@ -162,8 +165,9 @@ def corpus_routes(articles: list[CorpusArticle] | None = None, search_query: str
     etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
     routes[AGGREGATOR_HOST][SEARCH_PATH] = Resource(body, "application/xml", headers={"ETag": etag, "Last-Modified": last_mod}, conditional=True)
     routes[AGGREGATOR_HOST]["/robots.txt"] = Resource(b"User-agent: *\nAllow: /rss/\n", "text/plain")
-    for a in listed:
-        routes[AGGREGATOR_HOST][f"/rss/articles/{aggregator_token(a)}"] = redirect(canonical_url(a))
+    # item links answer as Google News's do since 2024: a script interstitial, not a redirect to the publisher
+    for token in [aggregator_token(a) for a in listed] + [only_token(t) for t, _, _ in AGGREGATOR_ONLY]:
+        routes[AGGREGATOR_HOST][f"/rss/articles/{token}"] = Resource(interstitial(token).encode("utf-8"))
     return routes
 
 

@@ -23,17 +23,24 @@ class SiteInfo:
     key: str
     host: str
     name: str
-    feed_path: str | None  # None: reached only through the aggregator's search feed
+    feed_path: str | None  # None: not in the demo's configured feeds (reached through the aggregator's search feed)
+    own_feed: str | None = None  # a feed of its own that only its home page names (<link rel=alternate>), found by discovery
 
 
 SITES = {
     "techledger": SiteInfo("techledger", "techledger.example", "The Tech Ledger", "/feed.xml"),
     "asiamarkets": SiteInfo("asiamarkets", "asiamarkets.example", "Asia Markets Daily", "/atom.xml"),
     "dailyharbor": SiteInfo("dailyharbor", "dailyharbor.example", "The Daily Harbor", "/rss/news.xml"),
-    "cloudbeat": SiteInfo("cloudbeat", "cloudbeat.example", "CloudBeat", None),
-    "capitalstreet": SiteInfo("capitalstreet", "www.capitalstreet.example", "Capital Street Journal", None),
-    "silkroadwire": SiteInfo("silkroadwire", "silkroadwire.example", "Silk Road Wire", None),
+    "cloudbeat": SiteInfo("cloudbeat", "cloudbeat.example", "CloudBeat", None, "/feed/"),
+    "capitalstreet": SiteInfo("capitalstreet", "www.capitalstreet.example", "Capital Street Journal", None, "/rss/latest.xml"),
+    "silkroadwire": SiteInfo("silkroadwire", "silkroadwire.example", "Silk Road Wire", None, "/feeds/all.rss"),
+    # a broadcaster the aggregator lists that has no feed at all: its entries can only be kept as headlines
+    "harbourradio": SiteInfo("harbourradio", "harbourradio.example", "Harbour Radio News", None),
 }
+# What the aggregator lists from publishers outside the corpus (title, site, time): headlines only, no page to read.
+AGGREGATOR_ONLY = (
+    ("Alibaba Cloud says its Mexico data centre will open ahead of schedule", "harbourradio", datetime(2026, 11, 4, 9, 15, tzinfo=timezone.utc)),
+)
 SEARCH_PATH = "/rss/search"
 
 
@@ -54,10 +61,10 @@ def canonical_url(a: CorpusArticle) -> str:
 
 
 def listed_url(a: CorpusArticle) -> str:
-    """The URL as a feed lists it: with tracking parameters or through the aggregator's redirect."""
+    """The URL as the publisher's feed lists it: with tracking parameters, a www. spelling, or as it is."""
     s = SITES[a.site]
-    if s.feed_path is None:
-        return f"https://{AGGREGATOR_HOST}/rss/articles/{aggregator_token(a)}?oc=5"
+    if s.feed_path is None:  # the publisher's own feed (found by discovery) lists its pages as they are
+        return canonical_url(a)
     if a.site == "techledger":
         return f"http://{s.host}{path_for(a)}?utm_source=rss&utm_medium=feed&utm_campaign=tech"
     if a.site == "dailyharbor":
@@ -197,16 +204,45 @@ def atom_feed(site: SiteInfo, arts: list[CorpusArticle]) -> str:
             f"<link rel='self' href='https://{site.host}{site.feed_path}'/><updated>{updated}</updated>{entries}</feed>")
 
 
+def only_token(title: str) -> str:
+    return "CBMi" + hashlib.sha256(title.encode()).hexdigest()[:40]
+
+
 def search_feed(query: str, arts: list[CorpusArticle]) -> str:
-    """A Google-News-style search feed: item links are opaque redirects to the publishers' pages."""
+    """A Google-News-style search feed, as Google News serves one today: item links are opaque
+    (`/rss/articles/CBMi…`, answered with a script interstitial, not a redirect), the title ends with
+    " - Publisher", `<source url>` names the publisher's site, and the terms are in <copyright>."""
+    rows = [(f"{a.title} - {SITES[a.site].name}", aggregator_token(a), a.published, SITES[a.site]) for a in arts]
+    rows += [(f"{t} - {SITES[k].name}", only_token(t), when, SITES[k]) for t, k, when in AGGREGATOR_ONLY]
     items = "".join(
-        f"<item><title>{_x(a.title)} - {_x(SITES[a.site].name)}</title>"
-        f"<link>https://{AGGREGATOR_HOST}/rss/articles/{aggregator_token(a)}?oc=5</link>"
-        f"<guid isPermaLink='false'>{aggregator_token(a)}</guid>"
-        f"<pubDate>{format_datetime(a.published.astimezone(timezone.utc))}</pubDate>"
-        f"<source url='https://{SITES[a.site].host}'>{_x(SITES[a.site].name)}</source></item>"
-        for a in sorted(arts, key=lambda a: a.published, reverse=True)
+        f"<item><title>{_x(title)}</title>"
+        f"<link>https://{AGGREGATOR_HOST}/rss/articles/{token}?oc=5</link>"
+        f"<guid isPermaLink='false'>{token}</guid>"
+        f"<pubDate>{format_datetime(when.astimezone(timezone.utc))}</pubDate>"
+        f"<source url='https://{site.host}'>{_x(site.name)}</source></item>"
+        for title, token, when, site in sorted(rows, key=lambda r: r[2], reverse=True)
     )
     return ("<?xml version='1.0' encoding='UTF-8'?><rss version='2.0'><channel>"
             f"<title>\"{_x(query)}\" - News search</title><link>https://{AGGREGATOR_HOST}/search?q={_x(query)}</link>"
+            "<copyright>This feed is made available solely for rendering results in a personal feed reader for "
+            "personal, non-commercial use. Any other use is prohibited.</copyright>"
             f"<description>News search results</description>{items}</channel></rss>")
+
+
+def interstitial(token: str) -> str:
+    """What the aggregator answers for an item link: 200, a page of scripts that a browser runs to find
+    the publisher's URL (the token does not decode to it), no article, no redirect."""
+    return ("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>News</title>"
+            "<meta name='referrer' content='origin'><script nonce='x'>window.WIZ_global_data={\"cfb2h\":\"boq_news\"};</script>"
+            "</head><body><c-wiz jsrenderer='x' data-n-a-id='" + token + "' data-n-a-ts='1773405183' data-n-a-sg='AZ5r3eQ'>"
+            "<div jsname='a' class='m' role='progressbar'></div></c-wiz>"
+            "<script nonce='x'>(function(){var c=document.querySelector('c-wiz');fetch('/_/DotsSplashUi/data/batchexecute',"
+            "{method:'POST',body:c.dataset.nAId}).then(function(r){return r.text()}).then(function(t){location.replace(t)})})();"
+            "</script></body></html>")
+
+
+def home_page(site: SiteInfo) -> str:
+    """A publisher's front page: its name, and its feed named the way sites name them (<link rel=alternate>)."""
+    feed = site.feed_path or site.own_feed
+    link = f"<link rel='alternate' type='application/rss+xml' title='{_x(site.name)}' href='{feed}'>" if feed else ""
+    return f"<!doctype html><html><head><title>{_x(site.name)}</title>{link}</head><body><h1>{_x(site.name)}</h1></body></html>"

@@ -47,7 +47,8 @@ def _entry_link(entry, base: str) -> str | None:
 
 def unwrap_redirect(url: str) -> str:
     """Aggregator links that carry the target in a query parameter (`?url=`, `&u=`) are unwrapped
-    here; opaque ones (Google News `/rss/articles/…`) are resolved by following the redirect."""
+    here; opaque ones (Google News `/rss/articles/…`, a script interstitial, not a redirect) are resolved
+    through the publisher's own feeds (`aggregator.AggregatorResolver`)."""
     q = parse_qs(urlsplit(url).query)
     for key in ("url", "u", "q"):
         for v in q.get(key, ()):
@@ -87,10 +88,11 @@ def parse_feed(data: bytes, url: str, headers: dict | None = None) -> FeedResult
             FeedEntry(
                 feed_url=url,
                 url=unwrap_redirect(link),
-                title=(e.get("title") or "").strip() or None,
+                title=" ".join((e.get("title") or "").split()) or None,  # wrapped titles (real feeds have them) on one line
                 published_at=_when(e),
                 summary=(e.get("summary") or "").strip() or None,
                 source=src.get("title") if isinstance(src, dict) else None,
+                source_url=src.get("href") or src.get("url") if isinstance(src, dict) else None,
             )
         )
     return FeedResult(url=url, status="ok", title=title, entries=tuple(entries), problems=tuple(problems),

@@ -14,6 +14,8 @@ class FeedEntry:
     published_at: datetime | None
     summary: str | None = None
     source: str | None = None  # publisher named by an aggregator feed
+    source_url: str | None = None  # the publisher's site, as the aggregator names it (<source url="…">)
+    via: str | None = None  # the aggregator link this entry was resolved from (never fetched)
 
 
 @dataclass(frozen=True, slots=True)

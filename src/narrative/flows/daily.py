@@ -94,11 +94,11 @@ def _where() -> str:
 
 
 @task(name="load", cache_policy=NO_CACHE)
-def load(wh: Warehouse, run_id: str, s: Settings, feed_results, failures, articles, annotations, models):
+def load(wh: Warehouse, run_id: str, s: Settings, feed_results, failures, articles, annotations, models, extra_tables=None):
     ann_by_id = {a.article_id: a for a in annotations}
     feeds, state = R.feed_rows(feed_results)
     tables = {"feeds": feeds, "feed_state": state, "fetch_failures": R.failure_rows(failures),
-              "articles": R.article_rows(articles, ann_by_id), **R.annotation_rows(annotations, models)}
+              "articles": R.article_rows(articles, ann_by_id), **R.annotation_rows(annotations, models), **(extra_tables or {})}
     if annotations and "embedding" in models:
         from .storying import story_rows
 
@@ -131,6 +131,8 @@ def ingest_run(s: Settings, out_dir: str | None = None, trigger: str = "ingest",
                                  count=lambda r: {"feeds": len(r), "failed": sum(x.status == "failed" for x in r),
                                                   "not_modified": sum(x.status == "not_modified" for x in r),
                                                   "entries": sum(len(x.entries) for x in r)})
+            # aggregator entries (script interstitials, never fetched): resolved through the publishers' feeds, or headlines
+            feed_results, headlines, discovered = steps.resolve_aggregated(fetcher, feed_results, wh.publisher_feeds)
             entries = [e for r in feed_results for e in r.entries]
             cands = steps.select_candidates(feed_results, wh.known_urls([x for e in entries for x in (e.url, steps.canonicalize(e.url))]),
                                             wh.failed_attempts([e.url for e in entries]), s.max_failed_runs)
@@ -145,9 +147,11 @@ def ingest_run(s: Settings, out_dir: str | None = None, trigger: str = "ingest",
             articles = clock("triage", triage, extracted, s, wh, count=_status_counts)
             docs = [TextDoc(a.id, a.title, a.text) for a in articles if a.status == "annotated"]
             annotations, models = clock("annotate", _annotate_all, s, docs, progress, count=lambda r: {"articles": len(r[0]), "workers": len(set(_ANNOTATED_BY))})
+            extra = {"headlines": steps.headline_rows(headlines, EntityTable.load(s.entities)) if headlines else [],
+                     "publisher_feeds": steps.publisher_feed_rows(discovered)}
             inserted = clock("load", load, wh, run_id, s, feed_results, failures + replayed.not_replayed, articles, annotations, models,
-                             count=lambda r: {"articles": r.get("articles", 0), "rows": sum(r.values())})
-            counts = steps.summarise_counts(feed_results, cands, failures, articles, inserted, replayed, len(extracted))
+                             extra, count=lambda r: {"articles": r.get("articles", 0), "rows": sum(r.values())})
+            counts = steps.summarise_counts(feed_results, cands, failures, articles, inserted, replayed, len(extracted), len(headlines))
             fails = steps.skip_reasons(articles, failures, replayed)
             sys.stderr.write(f"narrative: {steps.accounting_line(counts, fails)}\n")  # every input, by what became of it
             empty = empty_reason(counts)

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from ..extractors.dedupe import Deduper, signature
 from ..extractors.errors import FetchError
 from ..extractors.extract import Skipped, extract_article
-from ..extractors.feeds import parse_feed
+from ..extractors.feeds import discover_feeds, parse_feed
 from ..extractors.fetch import FEED_TYPES, Fetcher, make_client
 from ..extractors.records import Article, FeedEntry, FeedResult, FetchedPage, FetchFailure
 from ..extractors.relevance import RelevanceScorer, Topic
@@ -115,6 +115,51 @@ def replay_pages(paths, known_urls, stats: ReplayStats | None = None) -> Replaye
     return out
 
 
+def resolve_aggregated(fetcher: Fetcher, results: list[FeedResult], known_feeds):
+    """Aggregator entries (Google News `/rss/articles/CBMi…`: a script interstitial, never fetched) resolved
+    to the publisher's article through the publisher's own feeds (found once on its home page, then kept in
+    `publisher_feeds`: `known_feeds`, a dict or a callable giving it, read only when there are aggregator
+    entries), matched by headline and time; the rest kept as headlines. Returns the feed results
+    with resolved entries, the headlines, and the publisher feeds discovered this run."""
+    from ..extractors.aggregator import AggregatorResolver, is_aggregator_link
+    from ..extractors.fetch import HTML_TYPES
+
+    if not any(is_aggregator_link(e.url) for r in results for e in r.entries):
+        return results, [], {}
+
+    def discover(home: str) -> list[str]:
+        page = fetcher.get(home + "/", accept=HTML_TYPES + FEED_TYPES)
+        return discover_feeds(page.text(), page.final_url)
+
+    resolver = AggregatorResolver(discover=discover, read=lambda url: read_feed(fetcher, url, None, None),
+                                  known_feeds=known_feeds() if callable(known_feeds) else dict(known_feeds))
+    out, headlines = [], []
+    for r in results:
+        entries, kept = resolver.resolve(r.entries)
+        out.append(replace(r, entries=tuple(entries)))
+        headlines += kept
+    return out, headlines, resolver.discovered
+
+
+def headline_rows(headlines, entities=None) -> list[dict]:
+    """Headlines as rows, with the tracked entities each title names (alias match, longest alias first, so
+    'Alibaba Cloud' is Alibaba Cloud and not Alibaba too; no model reads a headline)."""
+    import re as _re
+
+    by_alias = {a: e.id for e in (entities.entities.values() if entities is not None else ()) for a in (e.name, *e.aliases)}
+    rx = _re.compile(r"(?<!\w)(" + "|".join(_re.escape(a) for a in sorted(by_alias, key=len, reverse=True)) + r")(?!\w)") if by_alias else None
+    now_ = now()
+    return [{"id": h.id, "title": h.title, "publisher": h.publisher, "publisher_url": h.publisher_url, "published_at": h.published_at,
+             "feed_url": h.feed_url, "link": h.link, "reason": h.reason, "seen_at": now_,
+             "entity_ids": list(dict.fromkeys(by_alias[m.group(1)] for m in rx.finditer(h.title or ""))) if rx else []}
+            for h in headlines]
+
+
+def publisher_feed_rows(discovered: dict[str, tuple[str, ...]]) -> list[dict]:
+    now_ = now()
+    return [{"publisher": p, "feeds": list(f), "discovered_at": now_} for p, f in discovered.items()]
+
+
 def relevance_scorer(s: Settings) -> RelevanceScorer:
     """The topic's scorer; with `relevance_embedding`, MiniLM similarity to the topic's descriptions counts too."""
     embed = None
@@ -177,7 +222,7 @@ def triage(articles: list[Article], deduper: Deduper, scorer: RelevanceScorer, k
 
 
 def summarise_counts(feed_results, cands: Candidates, failures: list[FetchFailure], articles: list[Article], inserted: dict,
-                     replayed: Replayed | None = None, extracted: int | None = None) -> dict:
+                     replayed: Replayed | None = None, extracted: int | None = None, headlines: int = 0) -> dict:
     status = Counter(a.status for a in articles)
     replayed = replayed or Replayed()
     fetch_failed = len(failures)
@@ -185,7 +230,7 @@ def summarise_counts(feed_results, cands: Candidates, failures: list[FetchFailur
         "feeds": len(feed_results),
         "feeds_not_modified": sum(r.status == "not_modified" for r in feed_results),
         "feeds_failed": sum(r.status == "failed" for r in feed_results),
-        "entries": sum(len(r.entries) for r in feed_results),
+        "entries": sum(len(r.entries) for r in feed_results) + headlines,  # aggregator entries kept as headlines included
         "replayed": replayed.inputs,
         "already_stored": cands.skipped_known + replayed.already_stored,
         "listed_twice": cands.skipped_repeat,
@@ -198,7 +243,7 @@ def summarise_counts(feed_results, cands: Candidates, failures: list[FetchFailur
         "rejected": status.get("rejected", 0),
         "duplicate": status.get("duplicate", 0),
         "skipped": status.get("skipped", 0),
-        "headline": status.get("headline", 0),
+        "headline": headlines,
         "stored": inserted.get("articles", 0),
     }
     c["inputs"] = c["entries"] + c["replayed"]

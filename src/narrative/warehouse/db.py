@@ -121,10 +121,12 @@ class Warehouse:
         self.con.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMPTZ)"
         )
-        have = self.schema_version()
+        # by the versions recorded, not their maximum: migrations numbered by parallel work (6, 7, 8, 9) may land
+        # in any order, and a file that has 9 must still get 8
+        have = {r[0] for r in self.con.execute("SELECT version FROM schema_migrations").fetchall()}
         applied = []
-        for version, name, sql in MIGRATIONS:
-            if version <= have:
+        for version, name, sql in sorted(MIGRATIONS, key=lambda m: m[0]):
+            if version in have:
                 continue
             self.con.execute("BEGIN")
             try:
@@ -381,6 +383,10 @@ class Warehouse:
             "SELECT id, title, text FROM articles WHERE list_contains(?, id)", [list(ids)]).fetchall()}
         return [rows[i] for i in ids if i in rows]
 
+    def publisher_feeds(self) -> dict[str, tuple[str, ...]]:
+        """The feeds found on each publisher's site (for resolving aggregator entries)."""
+        return {p: tuple(f or ()) for p, f in self.con.execute("SELECT publisher, feeds FROM publisher_feeds").fetchall()}
+
     def stored_ids(self, ids: Sequence[str]) -> list[str]:
         """Which of these article ids are already stored."""
         return [r[0] for r in self.con.execute("SELECT id FROM articles WHERE list_contains(?, id)", [list(ids)]).fetchall()]
@@ -429,12 +435,12 @@ class Warehouse:
 
 
 # Tables whose rows describe the latest state (replace); all others are append-only facts (ignore).
-UPSERT_TABLES = frozenset({"feed_state", "feeds", "entities", "stories"})
+UPSERT_TABLES = frozenset({"feed_state", "feeds", "entities", "stories", "publisher_feeds"})
 
 # What a staged run merges, parents first.
 MERGE_ORDER = ("runs", "entities", "annotation_models", "feeds", "feed_state", "fetch_failures", "articles",
                "sentences", "mentions", "figures", "entity_sentiment", "article_sentiment", "article_themes", "summaries",
-               "article_vectors", "stories", "story_articles")
+               "article_vectors", "stories", "story_articles", "headlines", "publisher_feeds")
 
 
 def _literal(text: str) -> str:

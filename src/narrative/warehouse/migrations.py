@@ -552,3 +552,53 @@ M007_DOCS = {
     }),
 }
 MIGRATIONS.append((7, "digests: per-recipient delivery, digest date, message id, attempts", "\n".join([M007_DIGEST_DELIVERY, *_comments_sql(M007_DOCS)])))
+
+
+# 009: aggregator entries that could not be resolved to the publisher's article are kept as headlines
+# (no body: counted in volume and share of voice, never annotated), and the feeds found on each
+# publisher's site (discovered once, then read from here).
+M009_HEADLINES = """
+CREATE TABLE headlines (
+    id VARCHAR PRIMARY KEY,
+    title VARCHAR NOT NULL,
+    publisher VARCHAR,
+    publisher_url VARCHAR,
+    published_at TIMESTAMPTZ,
+    feed_url VARCHAR,
+    link VARCHAR NOT NULL,
+    reason VARCHAR,
+    entity_ids VARCHAR[],
+    seen_at TIMESTAMPTZ NOT NULL,
+    run_id VARCHAR NOT NULL
+);
+CREATE TABLE publisher_feeds (
+    publisher VARCHAR PRIMARY KEY,
+    feeds VARCHAR[],
+    discovered_at TIMESTAMPTZ NOT NULL,
+    run_id VARCHAR NOT NULL
+);
+"""
+M009_DOCS = {
+    "headlines": ("Aggregator entries (Google News) not resolved to the publisher's article: title, publisher and time "
+                  "only. They count in volume and share of voice; they have no body and are never annotated.", {
+        "id": "Hash of the aggregator's link.",
+        "title": "The headline, without the ' - Publisher' suffix the aggregator adds.",
+        "publisher": "The publisher the aggregator names (<source>).",
+        "publisher_url": "The publisher's site (<source url>).",
+        "published_at": "The aggregator's time for the entry.",
+        "feed_url": "The aggregator feed that listed it.",
+        "link": "The aggregator's link (a script interstitial: never fetched).",
+        "reason": "Why it was not resolved: no_source | no_publisher_feed | not_in_publisher_feed: <detail>.",
+        "entity_ids": "Tracked entities the headline names (alias match on the title), for share of voice.",
+        "seen_at": "When it was first listed.",
+        "run_id": "Run that wrote it.",
+    }),
+    "publisher_feeds": ("Feeds found on a publisher's site (its home page's <link rel=alternate>), used to resolve aggregator "
+                        "entries; discovered once per publisher.", {
+        "publisher": "https://host of the publisher (no www.).",
+        "feeds": "Feed URLs found (empty: none).",
+        "discovered_at": "When they were discovered.",
+        "run_id": "Run that discovered them.",
+    }),
+}
+MIGRATIONS.append((9, "headlines from aggregators; publishers' feeds", "\n".join([M009_HEADLINES, *_comments_sql(M009_DOCS)])))

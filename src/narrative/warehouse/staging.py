@@ -150,6 +150,10 @@ class StagedRun:
         with self._read() as wh:
             return wh.article_sentences(ids)
 
+    def publisher_feeds(self) -> dict[str, tuple[str, ...]]:
+        with self._read() as wh:
+            return wh.publisher_feeds()
+
     def stored_ids(self, ids: Sequence[str]) -> list[str]:
         with self._read() as wh:
             return wh.stored_ids(ids)

@@ -118,16 +118,24 @@ VIEWS: dict[str, tuple[str, str]] = {
     ),
     "share_of_voice": (
         "Per week and top-level company (products roll up to their parent): mentions and their share of all tracked mentions; "
-        "attention = stories naming it / all stories the feeds carried that week (Media Cloud's normalisation).",
+        "attention = stories naming it / all stories the feeds carried that week (Media Cloud's normalisation). "
+        "Aggregator headlines (no body) count too: one mention per tracked entity their title names, and one story.",
         """WITH RECURSIVE up(id, root) AS (
              SELECT id, id FROM entities WHERE parent_id IS NULL
              UNION ALL SELECT e.id, up.root FROM entities e JOIN up ON e.parent_id = up.id),
-           m AS (SELECT a.week, up.root AS entity_id, count(*) AS mentions, count(DISTINCT a.id) AS articles
-                 FROM mentions mn JOIN annotated_articles a ON a.id = mn.article_id JOIN up ON up.id = mn.entity_id
-                 WHERE mn.model = (SELECT model FROM current_models WHERE kind = 'ner')
+           hm AS (SELECT CAST(date_trunc('week', published_at) AS DATE) AS week, id, unnest(entity_ids) AS eid
+                  FROM headlines WHERE published_at IS NOT NULL),
+           m AS (SELECT week, entity_id, count(*) AS mentions, count(DISTINCT id) AS articles FROM (
+                   SELECT a.week, up.root AS entity_id, a.id
+                   FROM mentions mn JOIN annotated_articles a ON a.id = mn.article_id JOIN up ON up.id = mn.entity_id
+                   WHERE mn.model = (SELECT model FROM current_models WHERE kind = 'ner')
+                   UNION ALL SELECT hm.week, up.root, hm.id FROM hm JOIN up ON up.id = hm.eid)
                  GROUP BY ALL),
-           vol AS (SELECT CAST(date_trunc('week', published_at) AS DATE) AS week, count(*) AS stories
-                   FROM articles WHERE status IN ('annotated', 'rejected') AND published_at IS NOT NULL GROUP BY 1)
+           vol AS (SELECT week, count(*) AS stories FROM (
+                     SELECT CAST(date_trunc('week', published_at) AS DATE) AS week FROM articles
+                     WHERE status IN ('annotated', 'rejected') AND published_at IS NOT NULL
+                     UNION ALL SELECT CAST(date_trunc('week', published_at) AS DATE) FROM headlines WHERE published_at IS NOT NULL)
+                   GROUP BY 1)
            SELECT m.week, m.entity_id, e.name AS entity, m.mentions, m.articles, vol.stories AS total_stories,
                   round(m.mentions / sum(m.mentions) OVER (PARTITION BY m.week), 4) AS share,
                   round(m.articles / vol.stories, 4) AS attention
