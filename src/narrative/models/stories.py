@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
 import numpy as np
 
@@ -63,7 +63,7 @@ def group_stories(members: Sequence[StoryMember], threshold: float = DEFAULT_THR
     groups: dict[int, list[StoryMember]] = {}
     for i, m in enumerate(members):
         groups.setdefault(find(i), []).append(m)
-    key = lambda m: (m.published_at or datetime.max, m.article_id)  # noqa: E731
+    key = lambda m: (m.published_at or datetime.max.replace(tzinfo=timezone.utc), m.article_id)  # noqa: E731 - undated last (aware, as dates are)
     return sorted((sorted(g, key=key) for g in groups.values()), key=lambda g: key(g[0]))
 
 
