@@ -475,10 +475,11 @@ def _changes(wh, opts, since, until, main_name, n, expected, days, m_tone, b_ton
                     f"{'s' if m_art != 1 else ''}, from {signed(b_tone)} in the 7 days before.")
             short_verb = verb.replace(" at", "").replace(" to", "").replace("held steady", "steady")
             short = f"Tone toward {main_name} {short_verb}: {signed(m_tone)} from {signed(b_tone)}"
-            out.append(Change("tone", text, short, d, abs(delta) / 0.15, links))
+            out.append(Change("tone", text, short, d, abs(delta) / 0.15 * min(1.0, m_art / 3), links))  # one article is a weak signal
     # a new or moving theme
     if themes and has_base:
-        mover = max(themes, key=lambda t: (abs(t.change), t.theme))
+        rising = [t for t in themes if t.change >= 0.03]  # a theme gaining ground says more than one losing it
+        mover = max(rising or themes, key=lambda t: (abs(t.change), t.theme))
         ev = q.top_theme_article(wh, since, until, mover.theme)
         links = (Link(ev["title"] or ev["url"], ev["url"]),) if ev else ()
         if abs(mover.change) >= 0.01:
@@ -490,7 +491,7 @@ def _changes(wh, opts, since, until, main_name, n, expected, days, m_tone, b_ton
                 about = f" ({mover.articles} article{'s' if mover.articles != 1 else ''} mainly about it)" if mover.articles else ""
                 text = f"{mover.name} {word} to {mover.share:.0%} of the coverage's themes, from {mover.before:.0%} in the 7 days before{about}."
                 short, d = f"{mover.name} {word} to {mover.share:.0%}", "up" if mover.change > 0 else "down"
-            out.append(Change("theme", text, short, d, abs(mover.change) / 0.08, links))
+            out.append(Change("theme", text, short, d, abs(mover.change) / 0.08 * min(1.0, n / 3) * (1.0 if mover.change > 0 else 0.6), links))
     # a figure sources disagree on
     if disagreements:
         g = disagreements[0]
@@ -510,7 +511,7 @@ def _changes(wh, opts, since, until, main_name, n, expected, days, m_tone, b_ton
                               (Link(s.headline, s.url),)))
         else:
             out.append(Change("story", f"Top story: {s.headline} ({s.publisher}).", f"Top story: {_clip(s.headline, 60)}",
-                              "flat", 0.2, (Link(s.headline, s.url),)))
+                              "flat", 0.6, (Link(s.headline, s.url),)))  # on a quiet day the top story is the news
     out.sort(key=lambda c: -c.weight)
     return out[:5]
 
