@@ -118,3 +118,21 @@ def test_a_missed_day_runs_once():
     assert ran == ["r3"]
     assert superseded(runs[0], everyone, now).id == "r3"
     assert superseded(tomorrow, everyone, now) is None
+
+
+def test_prefect_yaml_deploys_the_served_flow_with_json_parameters():
+    """prefect.yaml's entrypoint is the flow serve runs, its parameters are what that flow takes (JSON), and
+    its schedule is one Prefect accepts."""
+    import yaml
+    from prefect.flows import load_flow_from_entrypoint
+
+    from narrative.flows.serve import FLOW_NAME, validate_schedule
+
+    root = Path(__file__).resolve().parents[1]
+    spec = yaml.safe_load((root / "prefect.yaml").read_text())
+    (dep,) = spec["deployments"]
+    flow = load_flow_from_entrypoint(dep["entrypoint"])
+    assert flow.name == FLOW_NAME and dep["work_pool"]["name"] == "narrative"
+    assert dep["parameters"].items() <= flow.validate_parameters(dep["parameters"]).items()
+    for sched in dep["schedules"]:
+        validate_schedule(sched["cron"], sched["timezone"])

@@ -12,7 +12,7 @@ The served flow (`daily.scheduled_daily`) takes JSON parameters: the config file
 overrides given on the command line; each run reads its settings (and its secrets, from its own
 environment) when it starts. The schedule is never paused on shutdown (`pause_on_shutdown=False`), so
 the next start picks up where this one left off; a run missed while the machine slept runs once
-(every older missed run sees a newer one due and stands down, see `superseded`).
+(see catchup.py).
 """
 
 from __future__ import annotations
