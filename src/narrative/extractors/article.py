@@ -60,7 +60,7 @@ class PageSignals:
     headline: bool = False  # an h1 or a declared headline
     teasers: int = 0  # elements that look like other stories' teasers (<article> blocks, headline links)
     error_title: bool = False  # <title>/h1 says 404, not found, access denied …
-    interstitial: bool = False  # an aggregator link, or a page with scripts and almost no text
+    interstitial: str = ""  # "aggregator": an aggregator's story link; "scripts": a page of scripts with almost no text
     anchors: frozenset = frozenset()  # normalised texts of the page's links of 3+ words (to measure link text in the body)
 
     @property
@@ -97,7 +97,7 @@ def page_signals(tree, meta, url: str | None, url_dated: bool = False) -> PageSi
     body = tree.find(".//body")
     visible = re.sub(r"\s+", " ", body.text_content() if body is not None else "").strip()
     scripts = sum(1 for _ in tree.iter("script"))
-    interstitial = is_aggregator_link(url) or (scripts >= 1 and len(visible.split()) < 15 and not meta.h1s)
+    interstitial = "aggregator" if is_aggregator_link(url) else "scripts" if scripts >= 1 and len(visible.split()) < 15 and not meta.h1s else ""
     return PageSignals(tuple(dict.fromkeys(declared)), dated, headline, teasers, bool(ERROR_TITLE.search(titles)), interstitial, anchors)
 
 
@@ -138,7 +138,9 @@ def judge(text: str, sig: PageSignals, min_words: int) -> tuple[str, str] | None
     """(reason, detail) when the page is not an article to store, else None. Paywalls are `extract`'s."""
     n = count_words(text)
     if sig.interstitial and n < BRIEF_WORDS * 2:
-        return "interstitial", "an aggregator's redirect page (scripts, no article): resolve the entry to the publisher's page"
+        if sig.interstitial == "aggregator":
+            return "interstitial", "an aggregator's story link serves scripts, not the article: resolve the entry through the publisher's feeds"
+        return "interstitial", "a page of scripts with no text (a redirect or consent page, or rendered in the browser)"
     if not text.strip():
         return ("error_page", "error page with no body") if sig.error_title else ("empty", "no article body found")
     if sig.error_title and n < 200 and not sig.declares_article:
