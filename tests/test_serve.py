@@ -118,6 +118,9 @@ def test_a_missed_day_runs_once():
     assert ran == ["r3"]
     assert superseded(runs[0], everyone, now).id == "r3"
     assert superseded(tomorrow, everyone, now) is None
+    # a run on time (seconds late, as with a short --interval) runs even if the next one came due meanwhile
+    fast = [ScheduledRun("a", now - timedelta(seconds=8)), ScheduledRun("b", now - timedelta(seconds=3))]
+    assert superseded(fast[0], fast, now) is None
 
 
 def test_prefect_yaml_deploys_the_served_flow_with_json_parameters():

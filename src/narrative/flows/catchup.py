@@ -9,7 +9,7 @@ down, and a serve that was itself asleep.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 
 @dataclass(frozen=True)
@@ -18,9 +18,16 @@ class ScheduledRun:
     expected_start: datetime
 
 
-def superseded(me: ScheduledRun, others: list[ScheduledRun], now: datetime) -> ScheduledRun | None:
-    """A later run of the same deployment that is already due, if any: then this (missed, older) run
-    stands down and that one runs, so a machine that slept through N scheduled times runs once."""
+# a run less late than this is on time, whatever came due meanwhile (a short --interval, a slow start)
+GRACE = timedelta(minutes=5)
+
+
+def superseded(me: ScheduledRun, others: list[ScheduledRun], now: datetime, grace: timedelta = GRACE) -> ScheduledRun | None:
+    """A later run of the same deployment that is already due, if this run was missed (more than `grace`
+    late): then this older run stands down and that one runs, so a machine that slept through N scheduled
+    times runs once."""
+    if now - me.expected_start <= grace:
+        return None
     due = [o for o in others if o.id != me.id and me.expected_start < o.expected_start <= now]
     return max(due, key=lambda o: o.expected_start) if due else None
 
