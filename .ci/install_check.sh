@@ -12,8 +12,8 @@ start=$(date +%s)
 PY="$DIR/venv/bin/python"
 echo "install-check: fresh venv with $("$PY" -m pip --version | cut -d' ' -f1-2) (not upgraded)"
 export PIP_DISABLE_PIP_VERSION_CHECK=1
-"$PY" -m pip install --quiet torch==2.13.0   # the machine's local CPU wheel, as the Makefile does
-"$PY" -m pip install --quiet .               # not editable: what a user or a Docker image gets
+"$PY" -m pip install --quiet --no-compile torch==2.13.0   # the local CPU wheel, as the Makefile does; no .pyc (cost)
+"$PY" -m pip install --quiet --no-compile .   # not editable: what a user or a Docker image gets
 cd "$DIR"                                     # import the installed package, not ./src
 "$PY" - <<'PY'
 import importlib
