@@ -62,6 +62,11 @@ def test_aggregator_links_and_interstitials_are_recognised():
     assert is_aggregator_link("https://news.google.com/rss/articles/CBMi4gFBVV95cUxNLXhGZnp2dmlvd2YyWC1qQVFVQm54?oc=5")
     assert is_aggregator_link("https://news.example/rss/articles/CBMi0123456789abcdef?oc=5")
     assert not is_aggregator_link("https://meridianwire.example/world/2026/03/14/harbour-crane-collapse-port-veyla")
+    assert not is_aggregator_link("https://meridianwire.example/articles/CBSnews-anchor-joins-meridian-wire")
+    consent = ("<html><head><title>Before you continue</title><script>var c=1;</script></head><body>"
+               "<form action='https://consent.example.com/save'><button>Accept all</button></form></body></html>")
+    got = extract_article(consent, "https://consent.news.example/ml?continue=https://news.example/rss/articles/x", NOW, now=NOW)
+    assert isinstance(got, Skipped) and got.reason == "cookie_wall"
     page = ("<html><head><title>Google News</title><script>window.location.replace(data.u)</script></head>"
             "<body><c-wiz><div>Opening…</div></c-wiz></body></html>")
     got = extract_article(page, "https://news.google.com/rss/articles/CBMi4gFBVV95cUxNLXhGZnp2?oc=5", NOW, now=NOW)

@@ -39,8 +39,10 @@ CONSENT = re.compile(
     r"accept all|reject all|manage (your )?(preferences|options|choices|settings)|privacy (policy|settings|choices)|our partners|"
     r"personali[sz]ed (ads|content)|legitimate interest|store and/or access information)\b", re.IGNORECASE)
 SENTENCE = re.compile(r"\w[.!?…][\"'”’)\]]*(?=\s|$)")
-# an aggregator's link to a story it does not host: Google News `/rss/articles/CBMi…`, `/articles/CBMi…`, `/read/CBMi…`
-AGGREGATOR_PATH = re.compile(r"^/(rss/)?(articles|read)/CB[A-Za-z0-9_-]{8,}")
+# an aggregator's link to a story it does not host: Google News `/rss/articles/CBMi…` (`/articles/…`, `/read/…` on
+# news.google.com itself); on another host only the `/rss/articles/CBMi…` shape with a long id (a publisher's own
+# `/articles/CBS-…` is not one)
+AGGREGATOR_PATH = re.compile(r"^/rss/articles/(CBMi|CAIi)[A-Za-z0-9_-]{16,}")
 AGGREGATOR_HOSTS = frozenset(("news.google.com",))
 
 
@@ -48,7 +50,9 @@ def is_aggregator_link(url: str | None) -> bool:
     """A link to an aggregator's story page (which serves a script interstitial, not the article)."""
     parts = urlsplit(url or "")
     host = (parts.hostname or "").lower()
-    return bool(AGGREGATOR_PATH.match(parts.path or "")) or (host in AGGREGATOR_HOSTS and parts.path.startswith(("/rss/articles/", "/articles/", "/read/")))
+    if host in AGGREGATOR_HOSTS:
+        return parts.path.startswith(("/rss/articles/", "/articles/", "/read/"))
+    return bool(AGGREGATOR_PATH.match(parts.path or ""))
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +101,9 @@ def page_signals(tree, meta, url: str | None, url_dated: bool = False) -> PageSi
     body = tree.find(".//body")
     visible = re.sub(r"\s+", " ", body.text_content() if body is not None else "").strip()
     scripts = sum(1 for _ in tree.iter("script"))
-    interstitial = "aggregator" if is_aggregator_link(url) else "scripts" if scripts >= 1 and len(visible.split()) < 15 and not meta.h1s else ""
+    host = (urlsplit(url or "").hostname or "").lower()
+    interstitial = ("aggregator" if is_aggregator_link(url) else "consent" if host.startswith("consent.")
+                    else "scripts" if scripts >= 1 and len(visible.split()) < 15 and not meta.h1s else "")
     return PageSignals(tuple(dict.fromkeys(declared)), dated, headline, teasers, bool(ERROR_TITLE.search(titles)), interstitial, anchors)
 
 
@@ -138,6 +144,8 @@ def judge(text: str, sig: PageSignals, min_words: int) -> tuple[str, str] | None
     """(reason, detail) when the page is not an article to store, else None. Paywalls are `extract`'s."""
     n = count_words(text)
     if sig.interstitial and n < BRIEF_WORDS * 2:
+        if sig.interstitial == "consent":
+            return "cookie_wall", f"a consent page ({n} words), not the article it stands in front of"
         if sig.interstitial == "aggregator":
             return "interstitial", "an aggregator's story link serves scripts, not the article: resolve the entry through the publisher's feeds"
         return "interstitial", "a page of scripts with no text (a redirect or consent page, or rendered in the browser)"
