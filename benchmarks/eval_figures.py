@@ -1,6 +1,15 @@
-"""Score figure extraction (ours vs quantulum3) on our gold sets and the public quantity sets.
+"""Score figure extraction (ours vs quantulum3) on our gold sets, the real-text set and the public quantity sets.
 
-    .venv/bin/python benchmarks/eval_figures.py [--heldout] [--errors N] [--no-quantulum]
+    .venv/bin/python benchmarks/eval_figures.py [--heldout] [--errors N] [--no-quantulum] [--speed]
+    .venv/bin/python benchmarks/eval_figures.py --table [--speed]     # one table: every set, both splits
+
+Real-text set (benchmarks/data/figures_real.jsonl, see benchmarks/data/README.md): figures we
+annotated as standoff labels over real article pages of ../shared/eval-data/extraction. Each page's
+truth body is run through the pipeline as a document (sentences as the annotator cuts them) and
+scored per split (dev: tuned on; test: held out): value+unit P/R/F1 (kind, value within 0.5%,
+currency, overlapping character spans; predictions overlapping an optional label are ignored), and
+on matched pairs subject, metric (any accepted phrasing), period, and change+direction accuracy.
+--speed times the figure stage alone (extract_figures over already parsed sentences), best of 5.
 
 Our gold (tests/data/figures_gold*.jsonl): per-field scores on financial sentences.
 - value+unit P/R/F1: a predicted figure matches a gold one when the kind is equal, the currency is
@@ -33,6 +42,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 GOLD_MAIN = ROOT / "tests" / "data" / "figures_gold.jsonl"
 GOLD_HELDOUT = ROOT / "tests" / "data" / "figures_gold_heldout.jsonl"
+GOLD_REAL = ROOT / "benchmarks" / "data" / "figures_real.jsonl"
+EXTRACTION_DIR = Path(os.environ.get("NARRATIVE_EVAL_DATA", str(Path(__file__).resolve().parents[2] / "shared" / "eval-data"))) / "extraction"
 PUBLIC_DIR = Path(os.environ.get("NARRATIVE_EVAL_DATA", str(Path(__file__).resolve().parents[2] / "shared" / "eval-data"))) / "quantities"
 
 # companies outside the project's entity table whose slug would not equal their id
@@ -173,7 +184,59 @@ def match(golds: list[dict], preds: list[dict], use_currency=True):
     return pairs
 
 
+# names of one metric (scored as equal on both sides; the extractor emits the first of each group)
+METRIC_SYNONYMS = [
+    ("net income", "net profit", "net earnings"),
+    ("share price", "shares", "stock", "stock price", "share prices"),
+    ("comparable sales", "comparable store sales", "same store sales", "comps", "comp sales"),
+    ("market value", "market capitalisation", "market capitalization", "market cap"),
+    ("capex", "capital expenditure", "capital expenditures"),
+    ("job cuts", "layoffs", "job eliminations"),
+    ("employees", "headcount", "workforce", "staff"),
+    ("earnings per share", "per share earnings", "eps"),
+    ("tariff", "tariffs"),
+    ("price", "prices"),
+    ("deal value", "deal", "takeover", "acquisition"),
+    ("funding", "lifeline", "bailout", "financing"),
+    ("gdp", "economy", "gross domestic product", "economic growth"),
+]
+
+
+def _synonym_map():
+    out = {}
+    for group in METRIC_SYNONYMS:
+        for name in group:
+            out[_norm_words(name)] = _norm_words(group[0])
+    return out
+
+
+def _norm_words(s: str) -> str:
+    s = s.lower().replace("-", " ").replace("’", "'")
+    s = re.sub(r"[^\w&' ]", " ", s)
+    words = [w for w in s.split() if w not in ("the", "a", "an", "its", "their")]
+    out = []
+    for w in words:
+        if len(w) > 3 and w.endswith("ies"):
+            w = w[:-3] + "y"
+        elif len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+            w = w[:-1]
+        out.append(w)
+    return " ".join(out)
+
+
+_SYN: dict = {}
+
+
 def norm_metric(s: str | None) -> str:
+    if not s:
+        return ""
+    if not _SYN:
+        _SYN.update(_synonym_map())
+    n = _norm_words(s)
+    return _SYN.get(n, n)
+
+
+def _old_norm_metric(s: str | None) -> str:
     if not s:
         return ""
     s = s.lower().replace("-", " ").replace("’", "'")
@@ -207,7 +270,7 @@ def fig_dict(f) -> dict:
         "surface": f.surface, "kind": f.kind, "value": f.value, "value_high": f.value_high,
         "currency": f.currency, "qualifier": f.qualifier, "direction": f.direction or "none",
         "metric": f.metric, "subject": f.subject_id or slug(f.subject) or None, "period": f.period,
-        "region": f.region,
+        "region": f.region, "change": getattr(f, "change", None), "basis": getattr(f, "basis", None),
     }
 
 
@@ -336,15 +399,213 @@ def evaluate_public(nlp, resolve, q3parse=None):
         print(line)
 
 
+# ----------------------------------------------------------------------------- real-text set
+
+
+def _sentences(doc):
+    from narrative.models.annotate import MIN_SENTENCE_CHARS
+
+    return [sp for sp in doc.sents if len(sp.text.strip()) >= MIN_SENTENCE_CHARS]
+
+
+def real_pages(split: str | None = None) -> list[tuple[dict, str]]:
+    """(row, page body) for the real-text set's pages whose text is available."""
+    if not GOLD_REAL.exists() or not EXTRACTION_DIR.is_dir():
+        return []
+    out = []
+    for row in load_jsonl(GOLD_REAL):
+        if split and row["split"] != split:
+            continue
+        path = EXTRACTION_DIR / f"{row['page']}.json"
+        if path.exists():
+            out.append((row, json.loads(path.read_text("utf-8"))["body"]))
+    return out
+
+
+def run_pages(nlp, resolve, pages):
+    """Per page: predicted figures as dicts with document offsets."""
+    from narrative.models.figures import extract_figures
+
+    out = []
+    for (row, _body), doc in zip(pages, nlp.pipe([b for _r, b in pages], batch_size=8)):
+        preds = []
+        for i, sp in enumerate(_sentences(doc)):
+            for f in extract_figures(sp, row["page"], i, resolve):
+                d = fig_dict(f)
+                d["start"] = sp.start_char + (f.start or 0)
+                d["end"] = sp.start_char + (f.end or 0)
+                preds.append(d)
+        out.append(preds)
+    return out
+
+
+def _spans_overlap(a, b) -> bool:
+    return a["start"] < b["end"] and b["start"] < a["end"]
+
+
+def _real_match(g: dict, p: dict) -> bool:
+    if p["kind"] != g["kind"] or not _spans_overlap(g, p):
+        return False
+    if g["kind"] == "money" and g.get("currency") and p.get("currency") != g["currency"]:
+        return False
+    return _close(p["value"], g["value"])
+
+
+def score_real(pages, preds, errors=0, label="real"):
+    tp = fp = fn = 0
+    keys = ("subject", "metric", "period", "change+direction", "direction", "change")
+    acc = {k: [0, 0] for k in keys}
+    errs = []
+    for (row, body), pred in zip(pages, preds):
+        scope = row.get("scope")
+        if scope:
+            pred = [p for p in pred if scope[0] <= p["start"] < scope[1]]
+        golds = [g for g in row["figures"] if not g["optional"]]
+        opts = [g for g in row["figures"] if g["optional"]]
+        used, pairs = set(), []
+        for gi, g in enumerate(golds):
+            for pi, p in enumerate(pred):
+                if pi not in used and _real_match(g, p):
+                    used.add(pi)
+                    pairs.append((g, p))
+                    break
+        matched_g = {id(g) for g, _p in pairs}
+        tp += len(pairs)
+        for pi, p in enumerate(pred):
+            if pi in used or any(_spans_overlap(o, p) for o in opts):
+                continue
+            fp += 1
+            errs.append(("FP", row["page"], body, p, None))
+        for g in golds:
+            if id(g) not in matched_g:
+                fn += 1
+                errs.append(("FN", row["page"], body, None, g))
+        for g, p in pairs:
+            subjects = {slug(s) for s in [g.get("subject")] + g.get("subject_alt", [])}
+            metrics = {norm_metric(m) for m in [g.get("metric")] + g.get("metric_alt", []) if m}
+            pc = p.get("change") or "level"
+            checks = {
+                "subject": slug(p.get("subject")) in subjects,
+                "metric": norm_metric(p.get("metric")) in metrics if metrics else not p.get("metric"),
+                "period": norm_period(g.get("period")) == norm_period(p.get("period")),
+                "direction": (g.get("direction") or "none") == (p.get("direction") or "none"),
+                "change": g.get("change") == pc,
+            }
+            checks["change+direction"] = checks["change"] and checks["direction"]
+            for k in keys:
+                acc[k][0] += int(checks[k])
+                acc[k][1] += 1
+            bad = [k for k in ("subject", "metric", "period", "change+direction") if not checks[k]]
+            if bad:
+                errs.append(("FIELD:" + ",".join(bad), row["page"], body, p, g))
+    prec = tp / (tp + fp) if tp + fp else 0.0
+    rec = tp / (tp + fn) if tp + fn else 0.0
+    res = {"tp": tp, "fp": fp, "fn": fn, "precision": prec, "recall": rec,
+           "f1": 2 * prec * rec / (prec + rec) if prec + rec else 0.0}
+    for k, (ok, n) in acc.items():
+        res[k] = ok / n if n else 0.0
+    for kind, page, body, p, g in errs[:errors]:
+        at = (g or p)["start"]
+        ctx = body[max(0, at - 90): at + 60].replace("\n", " ")
+        print(f"  [{label} {kind}] {page}: ...{ctx}...")
+        show = ("surface", "value", "change", "direction", "metric", "subject", "period")
+        if g:
+            print(f"      gold: {json.dumps({k: g.get(k) for k in show}, ensure_ascii=False)}")
+        if p:
+            print(f"      ours: {json.dumps({k: p.get(k) for k in show}, ensure_ascii=False)}")
+    return res
+
+
+def evaluate_real(nlp, resolve, split: str, errors=0):
+    pages = real_pages(split)
+    if not pages:
+        return None
+    t0 = time.perf_counter()
+    preds = run_pages(nlp, resolve, pages)
+    res = score_real(pages, preds, errors=errors, label=f"real-{split}")
+    res["seconds"] = time.perf_counter() - t0
+    res["pages"] = len(pages)
+    return res
+
+
+def public_scores(nlp, resolve) -> dict[str, dict]:
+    files = sorted(PUBLIC_DIR.glob("*.jsonl")) if PUBLIC_DIR.is_dir() else []
+    out = {}
+    for path in files:
+        rows = [r for r in load_jsonl(path) if _public_kinds(r.get("id", ""))]
+        kinds = [_public_kinds(r.get("id", "")) for r in rows]
+        gold_rows = [{"text": r["text"], "figures": [g for g in (_public_gold(q, path.name) for q in r.get("quantities", [])) if g and g["kind"] in ks]}
+                     for r, ks in zip(rows, kinds)]
+        ours = run_ours(nlp, resolve, [r["text"] for r in rows])
+        ours_f = [[{"kind": f.kind, "value": f.value, "currency": None} for f in figs if f.kind in ks] for figs, ks in zip(ours, kinds)]
+        out[path.stem] = score_gold(gold_rows, ours_f, field_scores=False)
+    return out
+
+
+def speed(nlp, resolve, repeat: int = 5) -> tuple[float, int]:
+    """Seconds per 1,000 sentences of the figure stage alone (parsing excluded), best of `repeat`."""
+    from narrative.models.figures import extract_figures
+
+    texts = [r["text"] for p in (GOLD_MAIN, GOLD_HELDOUT) for r in load_jsonl(p)]
+    docs = list(nlp.pipe(texts, batch_size=64)) + list(nlp.pipe([b for _r, b in real_pages()], batch_size=8))
+    sents = [sp for d in docs for sp in _sentences(d)]
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for i, sp in enumerate(sents):
+            extract_figures(sp, "speed", i, resolve)
+        best = min(best, time.perf_counter() - t0)
+    return best / len(sents) * 1000, len(sents)
+
+
+def table(nlp, resolve, with_speed=False, errors=0, splits=("dev", "test")):
+    """Every set in one table."""
+    cols = []
+    for path in (GOLD_MAIN, GOLD_HELDOUT):
+        res, _ = evaluate_gold(nlp, resolve, path, None, errors=errors)
+        res["change+direction"] = None
+        cols.append((path.stem.replace("figures_gold", "written").replace("_heldout", " held-out") or "written", res))
+    for split in splits:
+        res = evaluate_real(nlp, resolve, split, errors=errors if split == "dev" else 0)
+        if res is not None:
+            cols.append((f"real {split}", res))
+    rows = [("figures (gold)", lambda r: f"{r['tp'] + r['fn']}"), ("value+unit P", lambda r: f"{r['precision']:.3f}"),
+            ("value+unit R", lambda r: f"{r['recall']:.3f}"), ("value+unit F1", lambda r: f"{r['f1']:.3f}")]
+    for k in ("subject", "metric", "period", "change+direction", "direction"):
+        rows.append((k + " acc", lambda r, k=k: "n/a" if r.get(k) is None else f"{r[k]:.3f}"))
+    width = 18
+    print(f"{'':<22}" + "".join(f"{name:>{width}}" for name, _ in cols))
+    for label, fn in rows:
+        print(f"{label:<22}" + "".join(f"{fn(r):>{width}}" for _n, r in cols))
+    pub = public_scores(nlp, resolve)
+    if pub:
+        print("\npublic quantity sets (money + percent), value+unit:")
+        for name, r in pub.items():
+            print(f"  {name:<26} n_gold={r['tp'] + r['fn']:<4} P={r['precision']:.3f} R={r['recall']:.3f} F1={r['f1']:.3f}")
+    if with_speed:
+        ms, n = speed(nlp, resolve)
+        print(f"\nfigure stage alone: {ms * 1000:.0f} µs per sentence ({ms:.3f} s per 1,000 sentences; {n} sentences, best of 5)")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--heldout", action="store_true", help="also score the held-out gold set")
     ap.add_argument("--errors", type=int, default=0, help="print up to N errors per set")
     ap.add_argument("--no-quantulum", action="store_true")
     ap.add_argument("--no-public", action="store_true")
+    ap.add_argument("--table", action="store_true", help="one table: written sets, real-text dev and test, public sets")
+    ap.add_argument("--speed", action="store_true", help="also time the figure stage alone")
+    ap.add_argument("--dev-only", action="store_true", help="leave the real-text test split out (while tuning)")
+    ap.add_argument("--real-errors", type=int, default=0, help="print up to N errors on the real-text dev split")
     args = ap.parse_args(argv)
 
     nlp, resolve = load_nlp_and_resolver()
+    if args.table:
+        table(nlp, resolve, with_speed=args.speed, errors=args.errors, splits=("dev",) if args.dev_only else ("dev", "test"))
+        return
+    if args.real_errors:
+        evaluate_real(nlp, resolve, "dev", errors=args.real_errors)
+        return
     q3parse = None if args.no_quantulum else quantulum_parser()
     sets = [GOLD_MAIN] + ([GOLD_HELDOUT] if args.heldout else [])
     print("Figure extraction on our financial gold sets (ours vs quantulum3)")
@@ -358,9 +619,18 @@ def main(argv=None):
         print(f"  {'value+unit F1':<22}{res['f1']:>8.3f}{q('f1'):>12}")
         for k in ("direction", "metric", "subject", "metric+subject", "period", "qualifier", "region"):
             print(f"  {k + ' acc':<22}{res[k]:>8.3f}{'n/a':>12}")
+    for split in ("dev", "test"):
+        res = evaluate_real(nlp, resolve, split)
+        if res is not None:
+            print(f"\nreal-text {split}: {res['pages']} pages, {res['tp'] + res['fn']} gold figures, {res['seconds']:.2f}s")
+            print(f"  value+unit P={res['precision']:.3f} R={res['recall']:.3f} F1={res['f1']:.3f}")
+            print("  " + " ".join(f"{k}={res[k]:.3f}" for k in ("subject", "metric", "period", "change+direction", "direction")))
     if not args.no_public:
         print("\nPublic quantity sets, financial subset (currency + percentage), value+unit:")
         evaluate_public(nlp, resolve, q3parse)
+    if args.speed:
+        ms, n = speed(nlp, resolve)
+        print(f"\nfigure stage alone: {ms * 1000:.0f} µs per sentence ({n} sentences, best of 5)")
 
 
 if __name__ == "__main__":

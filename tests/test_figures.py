@@ -156,7 +156,7 @@ def test_counts(pipeline):
     (f,) = b
     assert (f.kind, f.value, f.metric, f.subject_id, f.period) == ("count", 124320, "employees", "alibaba", "September")
     (f,) = c
-    assert (f.value, f.qualifier, f.direction, f.metric) == (75000, "about", "down", "headcount")
+    assert (f.value, f.qualifier, f.direction, f.metric) == (75000, "about", "down", "employees")  # canonical name
 
 
 def test_qualitative(pipeline):
@@ -207,7 +207,8 @@ def test_periods(pipeline):
         "NetEase's games revenue increased 11.8% to RMB 23.3 billion in Q3 2025.",
         "Tencent's total revenue increased 15% year-on-year to RMB 192.9 billion.",
     )
-    assert [fs[0].period for fs in out] == ["FY2025", "FY2025", "H1 2026", "Q3 2025", "YoY"]
+    assert [fs[0].period for fs in out] == ["FY2025", "FY2025", "H1 2026", "Q3 2025", None]
+    assert out[-1][0].basis == "YoY"  # year on year is the comparison basis, not a period
 
 
 def test_no_false_figures_from_years_dates_and_names(pipeline):

@@ -36,7 +36,20 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .figures_lexicon import (
+    AGENT_NOUNS,
     ALWAYS_VERB_METRIC,
+    CASUALTY_WORDS,
+    COMPANY_METRICS,
+    COMPARATIVE_DOWN,
+    COMPARATIVE_UP,
+    COMPARE_WORDS,
+    COREF_NOUNS,
+    COREF_PRONOUNS,
+    LEVEL_REACH_VERBS,
+    MARKET_METRICS,
+    METRIC_CANON,
+    NON_ECON_COUNT_NOUNS,
+    WEEKDAYS,
     COUNT_NOUNS_BAD,
     COUNT_NOUNS_STRONG,
     CUR_PREFIX,
@@ -65,6 +78,8 @@ from .figures_lexicon import (
     BARE_NUM_RE,
 )
 from .figures_periods import find_periods, find_region
+import threading
+
 from .nlp import doc_ents, sent_ents
 from .records import Figure
 
@@ -95,6 +110,7 @@ class _Cand:
     tokens: list = field(default_factory=list)
     noun: object = None  # counted noun of a count
     num_end: int | None = None  # end of the number part of a count (chars)
+    sign: str | None = None  # "-" or "+" written before a percentage ("(-81%)" in a table)
 
 
 def _num(s: str) -> float:
@@ -139,8 +155,15 @@ def _money(text: str) -> list[_Cand]:
             end = m.end("s1") if m.group("pre") and s1 else (m.end("n1") if m.group("pre") else end)
             n2 = None
             pos = end
+        if cur == "GBP" and not m.group("pre") and re.search(r"\b(?:weigh\w*|heavy|heavier|lighter)\b[^.;]{0,25}$", text[:start], re.I):
+            continue  # "weighs 8.4 pounds"
         if cur == "¥":
             cur = _yen(text)
+        if m.group("pre") == "$":
+            # a bare "$" after an explicit dollar ("NZ$27.8b), Australia ($26.2b)") is that dollar
+            prev = [c for c in out if c.currency not in (None, "USD") and c.currency.endswith("D")]
+            if prev and re.search(r"(?:NZ|HK|A|C|S|NT)\$", text[:start]):
+                cur = prev[-1].currency
         sc1 = _scale(s1) if s1 else _scale(s2)
         v1 = _num(n1) * sc1
         v2 = _num(n2) * _scale(s2 or s1) if n2 is not None else None
@@ -156,8 +179,14 @@ def _money(text: str) -> list[_Cand]:
     return merged
 
 
+_SIGNED_PCT = re.compile(r"(?:(?<=\()|(?<=\s)|^)(?P<s>[-−–+])(?P<n>\d+(?:\.\d+)?)\s?%")
+
+
 def _percent(text: str) -> list[_Cand]:
     out = []
+    for m in _SIGNED_PCT.finditer(text):
+        # "(-81%)" in a table: a change, its sign the direction
+        out.append(_Cand(m.start("n"), m.end(), "percent", _num(m.group("n")), unit="%", sign="+" if m.group("s") == "+" else "-"))
     for m in PERCENT_RE.finditer(text):
         if m.group("n3") is not None:
             out.append(_Cand(m.start(), m.end(), "percent", _num(m.group("n3")), unit="%"))
@@ -191,6 +220,8 @@ def _multiples(text: str) -> list[_Cand]:
         after = text[m.end(): m.end() + 12].lower()
         if re.match(r"\s(?:a|per|each|in\sa)\s", after):  # "three times a year" is a frequency
             continue
+        if re.match(r"\s?\d", after):  # "1800 x 1920" is a size
+            continue
         out.append(_Cand(m.start(), m.end(), "multiple", float(v), unit="x"))
     for m in MULT_WORD_RE.finditer(text):
         w = m.group("w").lower()
@@ -205,6 +236,9 @@ def _multiples(text: str) -> list[_Cand]:
 def _qualitative(text: str) -> list[_Cand]:
     out = []
     for m in QUAL_RE.finditer(text):
+        around = (text[max(0, m.start() - 40): m.start()] + " " + text[m.end(): m.end() + 30]).lower()
+        if not re.search(r"grow|growth|gain|increas|declin|drop|rise|rose|fell|fall|jump|surg|percent|%|pace|rate|return|margin|expan", m.group(0).lower() + " " + around):
+            continue  # "single-digit temperatures" is no change of anything
         lo, hi = QUAL_BOUNDS[m.group("w").lower()]
         out.append(_Cand(m.start(), m.end(), "qualitative", float(lo), float(hi), unit="%"))
     return out
@@ -222,6 +256,9 @@ def _qualifier(text: str, start: int) -> tuple[str | None, int | None]:
 def _is_plural(tok) -> bool:
     t = tok.lower_
     return tok.tag_ in ("NNS", "NNPS") or t in {"staff", "people", "personnel", "headcount"} or t.endswith("s")
+
+
+_COUNT_HOLDERS = {"population", "workforce", "headcount", "membership", "audience", "enrollment", "enrolment", "attendance"}
 
 
 def _counts(sent, text: str, taken: list[_Cand]) -> list[_Cand]:
@@ -264,10 +301,20 @@ def _counts(sent, text: str, taken: list[_Cand]) -> list[_Cand]:
             noun = doc[last.i + 1]
         if noun is not None:
             nl = noun.lower_
-            if nl in COUNT_NOUNS_BAD or noun.ent_type_ == "DATE":
+            if nl in COUNT_NOUNS_BAD or nl in NON_ECON_COUNT_NOUNS or noun.ent_type_ == "DATE":
                 continue
+            if nl in ("people", "persons", "residents") and any(
+                    w.lower_ in CASUALTY_WORDS for w in (noun.head, noun.head.head, doc[max(sent.start, first.i - 1)], doc[max(sent.start, first.i - 2)])):
+                continue  # "killed 185 people" is no economic figure
             ok = (nl in COUNT_NOUNS_STRONG and (_is_plural(noun) or value == 1)) or (
                 (value >= 1000 or scaled) and _is_plural(noun) and noun.pos_ == "NOUN"
+            ) or (
+                # "500 leaks", "25 crews", "450 Dreamers": a number of things the number directly counts
+                value >= 10 and last.dep_ == "nummod" and noun.tag_ in ("NNS", "NNPS") and len(noun.text) > 2
+                and not re.fullmatch(r"\d+\.\d+", n) and noun.ent_type_ not in ("DATE", "TIME", "QUANTITY")
+                and (noun.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "appos", "conj")
+                     or (noun.dep_ == "pobj" and noun.head.lower_ in ("of", "to")))
+                and not (noun.i + 1 < len(doc) and doc[noun.i + 1].text in ("-", "–"))
             )
             if nl == "people" and value < 100:
                 ok = False
@@ -276,7 +323,11 @@ def _counts(sent, text: str, taken: list[_Cand]) -> list[_Cand]:
                     continue
                 noun = None
         elif not scaled:
-            continue
+            # "a population of 864,652": a bare number that is the value of a count noun
+            h = last.head
+            if not (value >= 1000 and last.dep_ == "pobj" and h.lower_ == "of" and h.head.lower_ in _COUNT_HOLDERS):
+                continue
+            noun = None
         end_char = (noun.idx + len(noun.text) - base) if noun is not None else e
         c = _Cand(s, end_char, "count", value, unit=(noun.lower_ if noun is not None else None))
         c.noun = noun
@@ -332,8 +383,12 @@ class _Ctx:
 
     # ---- entities
 
-    def entity(self, tok):
-        """(id, surface) if `tok` names a company (or product), ("REGION", name) for a region, else None."""
+    def entity(self, tok, owner: int = 0):
+        """(id, surface) if `tok` names a company (or product), ("REGION", name) for a region, else None.
+
+        An untracked name counts when the NER calls it an organisation or product; with `owner` (the
+        token is the possessor or a modifier of the metric, "Xiaomi's revenue", "revenue at Arm") a
+        capitalised name the NER missed or took for a person counts too."""
         if tok.lower_ in _PRONOUNS or tok.pos_ == "PRON" or tok.lower_ in NON_COMPANY_SUBJECTS:
             return None
         ent = _ent_of(tok)
@@ -359,11 +414,18 @@ class _Ctx:
         if any(low == w or low.startswith(w + " ") for w in INDEX_WORDS):
             return None
         eid = (ent.ent_id_ if ent is not None and ent.ent_id_ else None) or self.resolve(surface)
-        if ent is None and eid is None and not tok.is_title and not tok.is_upper:
-            return None
-        if ent is not None and ent.label_ in ("GPE", "LOC", "NORP") and eid is None:
-            if ent.label_ == "NORP":
+        if eid is None:
+            # an untracked name is a subject only when the NER calls it an organisation (or a product):
+            # people, places, events and bare capitalised words are not companies
+            # owner: 2 = possessor/modifier of the metric, 1 = subject of the figure's verb
+            label = ent.label_ if ent is not None else None
+            if label is None or label == "PERSON":
+                if not owner or (label == "PERSON" and owner < 2) or not (tok.is_title or tok.is_upper):
+                    return None
+            elif label in ("NORP", "FAC", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"):
                 return None
+            elif label in ("GPE", "LOC") and owner < 2:
+                return ("REGION", surface.removeprefix("the "))
         return (eid, surface)
 
     # ---- noun phrases
@@ -379,6 +441,10 @@ class _Ctx:
         def visit(t):
             nonlocal subject, region
             for ch in t.lefts:
+                if ch.dep_ == "poss" and ch.pos_ == "PROPN" and subject is None:
+                    e = self.entity(ch, owner=2)
+                    if e is not None and e[0] != "REGION":
+                        subject = e
                 if ch.dep_ in ("det", "poss", "case", "predet", "nummod", "quantmod", "punct", "cc", "prep", "aux", "neg", "appos"):
                     if ch.dep_ == "punct" and ch.text in ("-", "–"):
                         keep.add(ch.i)
@@ -390,7 +456,7 @@ class _Ctx:
                 if ch.lower_ in _DROP_MODS:
                     continue
                 if ch.lower_ not in NO_STRIP_ENT_WORDS and ch.pos_ == "PROPN":
-                    ent = self.entity(ch)
+                    ent = self.entity(ch, owner=2)
                     if ent is not None and (ent[0] is not None or ent[0] == "REGION"):
                         if ent[0] == "REGION":
                             region = region or ent[1]
@@ -506,7 +572,7 @@ def _verb_metric(v, ctx: _Ctx, depth=0, fig_root=None):
     if subj is not None and subj.lower_ in ("yoy", "qoq"):
         subj = None
     if subj is not None:
-        ent = ctx.entity(subj)
+        ent = ctx.entity(subj, owner=1)
         is_company = ent is not None and ent[0] != "REGION"
         if subj.lower_ in _PRONOUNS or subj.pos_ == "PRON" or is_company or subj.lower_ in NON_COMPANY_SUBJECTS:
             company = ent if is_company else None
@@ -574,9 +640,57 @@ def _pp_child_noun(tok, preps=("of", "in"), ctx=None):
     return None
 
 
+_PRICE_VERBS = {"launch", "launched", "launches", "priced", "available", "retail", "retails", "start", "starts", "costs",
+                "cost", "go", "goes", "offered", "offer"}
+_SHARE_OF_VERBS = {"account", "accounts", "accounted", "accounting", "make", "makes", "made", "making", "represent",
+                   "represents", "represented", "comprise", "comprises", "comprised"}
+
+
+def _metric_direct(c: _Cand, root, ctx: _Ctx):
+    """Constructions that name the metric outright, checked before the verb: "11% of global
+    emissions", "electricity (5.4%)", "£5,000 worth of clothes", "launch ... for $9.99"."""
+    # "X% of Y": the share of Y
+    if c.kind == "percent":
+        n = _pp_child_noun(root, ("of",), ctx)
+        # "AI revenue accounted for 20% of cloud revenue": the share is the verb's subject's
+        v = root.head.head if root.dep_ == "pobj" else root.head
+        vs = next((ch for ch in v.children if ch.dep_ == "nsubj"), None) if v.lower_ in _SHARE_OF_VERBS else None
+        owner_noun = vs is not None and vs.pos_ == "NOUN" and _ent_of(vs) is None
+        if n is not None and not owner_noun and n.i not in ctx.fig_token_ids and ctx.entity(n) is None and n.lower_ not in AGENT_NOUNS:
+            return n
+    # a figure in parentheses right after a noun: "rechargeable (63.6%)", "in-feed units (30%)"
+    first = c.tokens[0] if c.tokens else root
+    doc = root.doc
+    if first.i - 2 >= ctx.sent.start and doc[first.i - 1].text == "(":
+        prev = doc[first.i - 2]
+        if prev.pos_ in ("NOUN", "ADJ", "PROPN") and _ent_of(prev) is None and prev.lower_ not in AGENT_NOUNS:
+            return prev
+    # "worth": "£5,000 worth of clothes", "accommodation worth more than £20,000"
+    h = root.head
+    bought = any(a.lower_ in LEVEL_VERBS_AS_METRIC or a.lower_ in ("back",) for a in (h, h.head, h.head.head))
+    for w in (h, h.head):
+        if w.lower_ == "worth" and not bought:
+            n = _pp_child_noun(w, ("of",), ctx)
+            if n is not None:
+                return n
+            if w.head.pos_ == "NOUN" and w.head.i not in ctx.fig_token_ids and w.head.lower_ not in AGENT_NOUNS:
+                return w.head
+    # a price: "launch ... for $9.99", "launched at $400", "costs $500"
+    if c.kind == "money":
+        if root.dep_ == "pobj" and h.lower_ in ("for", "at") and h.head.lower_ in _PRICE_VERBS:
+            return "price"
+        if root.dep_ in ("dobj", "attr", "npadvmod") and h.lower_ in ("costs", "cost") and any(
+                ch.dep_ == "nsubj" and (_ent_of(ch) is not None and _ent_of(ch).label_ == "PRODUCT") for ch in h.children):
+            return "price"
+    return None
+
+
 def _metric(c: _Cand, root, gov, ctx: _Ctx):
     """(metric head token or literal string, company from the verb)"""
     kind = c.kind
+    direct = _metric_direct(c, root, ctx)
+    if direct is not None:
+        return direct, None
     # counts: the counted noun, unless the count is the level a metric moved to
     if kind == "count" and c.noun is not None:
         noun = c.noun
@@ -672,7 +786,7 @@ def _subject(metric_tok, inner_subject, verb_company, c: _Cand, root, ctx: _Ctx)
     if metric_tok is not None and not isinstance(metric_tok, str):
         for ch in metric_tok.children:
             if ch.dep_ == "poss":
-                e = ctx.entity(ch)
+                e = ctx.entity(ch, owner=2)
                 if e is not None:
                     if e[0] == "REGION":
                         return ("REGION", e[1])
@@ -680,7 +794,7 @@ def _subject(metric_tok, inner_subject, verb_company, c: _Cand, root, ctx: _Ctx)
             if ch.dep_ == "prep" and ch.lower_ in ("at", "of", "for", "from"):
                 for o in ch.children:
                     if o.dep_ == "pobj":
-                        e = ctx.entity(o)
+                        e = ctx.entity(o, owner=2 if ch.lower_ == "at" else 0)
                         if e is not None and e[0] != "REGION":
                             return e
         # possessive on a noun the metric is governed by ("Alibaba's market share in China's cloud market")
@@ -688,7 +802,7 @@ def _subject(metric_tok, inner_subject, verb_company, c: _Cand, root, ctx: _Ctx)
         if metric_tok.dep_ == "pobj" and h.head.pos_ in ("NOUN", "PROPN"):
             for ch in h.head.children:
                 if ch.dep_ == "poss":
-                    e = ctx.entity(ch)
+                    e = ctx.entity(ch, owner=2)
                     if e is not None and e[0] != "REGION":
                         return e
         # "Alibaba's Amap daily active users": compound/appos chain handled by np(); possessive of the compound
@@ -696,7 +810,7 @@ def _subject(metric_tok, inner_subject, verb_company, c: _Cand, root, ctx: _Ctx)
             if ch.dep_ == "compound":
                 for cc in ch.children:
                     if cc.dep_ == "poss":
-                        e = ctx.entity(cc)
+                        e = ctx.entity(cc, owner=2)
                         if e is not None and e[0] != "REGION":
                             return e
     if verb_company is not None:
@@ -712,20 +826,23 @@ def _subject(metric_tok, inner_subject, verb_company, c: _Cand, root, ctx: _Ctx)
                     seen_region = True
                 if ch.lower_ in ("its", "their"):
                     pass
+    first_verb = True
     for _ in range(10):
         h = t.head
         if h.i == t.i:
             break
         if _is_verb(h):
+            owner = 1 if first_verb else 0
+            first_verb = False
             for s in _children(h, ("nsubj", "nsubjpass")):
                 if s.i in ctx.fig_token_ids:
                     continue
-                e = ctx.entity(s)
+                e = ctx.entity(s, owner=owner)
                 if e is not None and e[0] != "REGION":
                     return e
                 for ch in s.children:
                     if ch.dep_ == "poss":
-                        e = ctx.entity(ch)
+                        e = ctx.entity(ch, owner=2)
                         if e is not None and e[0] != "REGION":
                             return e
                     if ch.dep_ == "prep" and ch.lower_ in ("at", "of"):
@@ -740,13 +857,13 @@ def _subject(metric_tok, inner_subject, verb_company, c: _Cand, root, ctx: _Ctx)
         return None
     if metric_tok is not None and not isinstance(metric_tok, str) and (metric_tok.lower_ in INDEX_WORDS or metric_tok.lower_ in ("index", "market", "economy")):
         return None
-    # nearest company in the sentence
+    # nearest company named in the figure's own clause (or a clause it hangs from)
     best = None
+    chain = _clause_chain(root)
     for ent in sent_ents(ctx.sent):
-        if ent.label_ not in ("ORG", "PRODUCT", "PERSON", "GPE"):
-            continue
+        # a tracked company only: an untracked name must own the figure grammatically
         e = ctx.entity(ent.root)
-        if e is None or e[0] == "REGION":
+        if e is None or e[0] in (None, "REGION") or _is_source(ent) or _clause_head(ent.root).i not in chain:
             continue
         # skip quoted sources: "according to X", "X said" after the clause
         prev = ctx.sent.doc[ent.start - 2: ent.start].text.lower() if ent.start - 2 >= 0 else ""
@@ -805,12 +922,24 @@ def extract_figures(sent, article_id: str, sentence_idx: int, resolve_entity: Re
             subj = None
         if metric is not None and metric.lower() in ("it", "they", "company", "which", "that", "m", "mn", "bn", "pct", "%", "percent"):
             metric = None
-        rows.append([c, direction, metric, subj, region or region_sent, gov])
+        if metric is not None and not isinstance(mtok, str) and mtok is not None and (_is_agent(mtok, ctx) or metric.lower() in CHANGE_NOUNS and c.kind != "money"):
+            metric = None
+        change, direction = _change(c, root, gov, direction, ctx)
+        if c.sign is not None:
+            change, direction = "change", ("up" if c.sign == "+" else "down")
+        rows.append([c, direction, _canon_metric(metric, c), subj, region or region_sent, gov, root, change, mtok])
 
     _inherit(rows)
+    doc_ctx = _doc_context(sent.doc, ctx)
     out = []
-    for c, direction, metric, subj, region, _gov in rows:
-        period = _period_for(c, periods, fig_spans)
+    for c, direction, metric, subj, region, gov, root, change, mtok in rows:
+        if subj is None:
+            subj = _subject_from_context(c, root, gov, metric, mtok, ctx, doc_ctx)
+        chain = _clause_chain(root)
+        period = _period_for(c, periods, fig_spans, lambda p: _period_allowed(p, chain, sent, ctx))
+        if period is not None and period in WEEKDAYS and not _market_move(c, direction, metric):
+            period = None
+        basis = next((p.norm for p in periods if p.comparison and _period_allowed(p, chain, sent, ctx)), None)
         qs = c.qual_start if c.qual_start is not None else c.start
         out.append(
             Figure(
@@ -831,6 +960,8 @@ def extract_figures(sent, article_id: str, sentence_idx: int, resolve_entity: Re
                 region=region,
                 start=qs,
                 end=c.end,
+                change=change,
+                basis=basis,
             )
         )
     return out
@@ -847,7 +978,7 @@ def _is_company_at(sent, off: int, ctx: _Ctx) -> bool:
 def _inherit(rows) -> None:
     """Figures of one clause share what one of them found: "revenue was $3bn, up 5%" → both up."""
     for i, row in enumerate(rows):
-        c, direction, metric, subj, region, gov = row
+        c, direction, metric, subj = row[:4]
         others = sorted((r for j, r in enumerate(rows) if j != i), key=lambda r: abs(r[0].start - c.start))
         if metric is None:
             for r in others:
@@ -871,9 +1002,11 @@ def _inherit(rows) -> None:
                 break
 
 
-def _period_for(c: _Cand, periods, fig_spans) -> str | None:
+def _period_for(c: _Cand, periods, fig_spans, allowed=lambda p: True) -> str | None:
+    """The stated period of the figure's own clause (or of a clause it hangs from); a comparison
+    basis ("year on year") is never a period."""
     main = [p for p in periods if not p.comparison and not any(p.start >= s and p.end <= e for s, e in fig_spans)]
-    comp = [p for p in periods if p.comparison]
+    comp: list = []
     attached = {}
     for p in main:
         # a period right after a figure belongs to it ("9 million in June")
@@ -883,6 +1016,7 @@ def _period_for(c: _Cand, periods, fig_spans) -> str | None:
     mine = [p for p in main if attached.get(id(p)) == (c.start, c.end)]
     if mine:
         return mine[0].norm
+    main = [p for p in main if allowed(p)]
     free = [p for p in main if id(p) not in attached]
     pool = free or main
     if pool:
@@ -890,3 +1024,227 @@ def _period_for(c: _Cand, periods, fig_spans) -> str | None:
     if comp:
         return comp[0].norm
     return None
+
+
+
+# ----------------------------------------------------------------------------- change, clauses, document context
+
+
+def _is_agent(tok, ctx) -> bool:
+    """A metric head that names who acts (dealers, a company, a person), not what is measured."""
+    if tok.lower_ in AGENT_NOUNS:
+        return True
+    ent = _ent_of(tok)
+    return ent is not None and ent.label_ in ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC") and tok.lower_ not in NO_STRIP_ENT_WORDS
+
+
+def _canon_metric(metric: str | None, c: _Cand) -> str | None:
+    if metric is None:
+        return None
+    low = metric.lower()
+    canon = METRIC_CANON.get(low)
+    if canon is None and re.search(r"\b(?:shares|stock)$", low) and c.kind in ("percent", "money"):
+        canon = "share price"
+    if canon is None:
+        return metric
+    if canon == "share price" and c.kind not in ("percent", "money", "percentage_points"):
+        return metric  # "200 million shares" are shares
+    if canon == "price" and c.kind != "money":
+        return metric
+    return canon
+
+
+def _change(c: _Cand, root, gov, direction: str, ctx) -> tuple[str, str]:
+    """(level | change | base, direction): what the number is, read from the words that govern it."""
+    if c.kind in ("multiple", "qualitative"):
+        return "change", direction
+    t = root
+    for _ in range(6):  # climb over the figure's own tokens and its qualifier ("more than", "about")
+        h = t.head
+        if h.i == t.i or not (h.i in ctx.qual_token_ids or h.i in ctx.fig_token_ids or h.lower_ in ("than", "about", "nearly", "around", "roughly", "almost")):
+            break
+        t = h
+    h = t.head
+    hl = h.lower_
+    # comparison base: "compared with 8%", "against $3bn", "from $47 billion"
+    anc, a = [], t
+    for _ in range(4):
+        if a.head.i == a.i:
+            break
+        a = a.head
+        anc.append(a.lower_)
+    if t.dep_ == "pobj" and hl == "from":
+        return "base", direction
+    if any(w in COMPARE_WORDS for w in anc[:3]) and not (t.dep_ == "pobj" and hl in ("to", "by")):
+        if not (anc and anc[0] in ("than",) and c.kind == "percent"):
+            return "base", direction
+    if t.dep_ == "pobj" and hl == "to":
+        return "level", direction
+    if t.dep_ == "pobj" and hl == "by":
+        return "change", direction
+    # "20% less profitable than", "30% lower on mobile", "8% higher"
+    if hl in COMPARATIVE_UP or hl in COMPARATIVE_DOWN or (t.dep_ == "npadvmod" and h.pos_ in ("ADJ", "ADV")):
+        if hl in COMPARATIVE_DOWN or hl in DOWN:
+            return "change", "down" if direction == "none" else direction
+        if hl in COMPARATIVE_UP or hl in UP:
+            return "change", "up" if direction == "none" else direction
+    # "a 40% increase in demand", "an increase of 6%"
+    if h.lower_ in CHANGE_NOUNS and t.dep_ in ("nummod", "compound", "amod", "quantmod", "nmod", "npadvmod"):
+        return "change", direction
+    if t.dep_ == "pobj" and hl == "of" and h.head.lower_ in CHANGE_NOUNS:
+        return "change", direction
+    if gov is not None and (gov.lower_ in UP or gov.lower_ in DOWN) and gov.lower_ not in LEVEL_REACH_VERBS:
+        if gov.lower_ in ("lost", "loses", "losing", "lose", "raised", "raise", "raises", "raising", "cut", "cuts") and c.kind in ("money", "count") and direction == "none":
+            return "level", direction
+        if c.kind in ("percent", "percentage_points"):
+            return "change", direction
+        if t.dep_ in ("dobj", "npadvmod", "advmod", "attr") or gov.lower_ in ("up", "down"):
+            return "change", direction
+    return "level", direction
+
+
+_CLAUSE_DEPS = {"ROOT", "ccomp", "advcl", "relcl", "acl", "xcomp", "conj", "parataxis", "csubj", "pcomp"}
+
+
+def _clause_head(tok):
+    t = tok
+    for _ in range(30):
+        if (t.pos_ in ("VERB", "AUX") and t.dep_ in _CLAUSE_DEPS) or t.head.i == t.i:
+            return t
+        t = t.head
+    return t
+
+
+def _clause_chain(tok) -> list:
+    """The clause of `tok` and the clauses it hangs from, innermost first."""
+    out = []
+    t = _clause_head(tok)
+    for _ in range(8):
+        out.append(t.i)
+        if t.head.i == t.i:
+            break
+        t = _clause_head(t.head)
+    return out
+
+
+def _period_allowed(p, chain, sent, ctx) -> bool:
+    span = sent.doc.char_span(sent.start_char + p.start, sent.start_char + p.end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return True
+    return _clause_head(span.root).i in chain
+
+
+def _market_move(c: _Cand, direction: str, metric: str | None) -> bool:
+    """A weekday is the period of a market move on that day, not of an amount announced on it."""
+    if metric is not None and (metric.lower() in MARKET_METRICS or any(w in metric.lower() for w in ("index", "shares", "stock"))):
+        return True
+    return c.kind in ("percent", "percentage_points") and direction in ("up", "down")
+
+
+_DOCS = threading.local()
+
+
+def _doc_context(doc, ctx) -> dict:
+    """Companies named in the document, in order, and its main company (named most often, at least
+    twice); built once per document."""
+    last = getattr(_DOCS, "last", None)
+    if last is not None and last[0] is doc:
+        return last[1]
+    mentions, counts, first = [], {}, {}
+    for ent in doc_ents(doc)[0]:
+        if ent.label_ not in ("ORG", "PRODUCT") and not ent.ent_id_:
+            continue
+        e = ctx.entity(ent.root)
+        if e is None or e[0] == "REGION" or _is_source(ent):
+            continue
+        key = e[0] or e[1].lower()
+        r = ent.root
+        is_subject = r.dep_ in ("nsubj", "nsubjpass") or (r.dep_ == "poss" and r.head.dep_ in ("nsubj", "nsubjpass"))
+        mentions.append((ent.start, e, is_subject))
+        counts[key] = counts.get(key, 0) + 1
+        first.setdefault(key, e)
+    main = None
+    if counts:
+        key, n = max(counts.items(), key=lambda kv: kv[1])
+        if n >= 2:
+            main = first[key]
+    out = {"mentions": mentions, "main": main}
+    _DOCS.last = (doc, out)
+    return out
+
+
+def _is_source(ent) -> bool:
+    """"according to X", "data from X", "X's report": a source quoted, not a company whose figure it is."""
+    doc = ent.doc
+    before = doc[max(0, ent.start - 3): ent.start].text.lower()
+    if "according to" in before or before.endswith(("data from", "report from", "figures from", "analysis from", "survey by", "report by")):
+        return True
+    low = ent.text.lower().removeprefix("the ")
+    return low in SOURCE_ORGS
+
+
+_COMPANY_METRICS_LOW = {m.lower() for m in COMPANY_METRICS}
+
+
+def _coref_cue(root, gov, mtok, ctx, metric_name=None) -> bool:
+    """Does the figure's clause point back to a company ("its revenue", "the company said", "the stock")?"""
+    cands = []
+    if mtok is not None and not isinstance(mtok, str):
+        cands.append(mtok)
+        cands.extend(ch for ch in mtok.children if ch.dep_ == "poss")
+    v = gov if gov is not None and _is_verb(gov) else None
+    t = root
+    for _ in range(8):
+        if v is not None:
+            break
+        if t.head.i == t.i:
+            break
+        t = t.head
+        if _is_verb(t):
+            v = t
+    for _ in range(3):
+        if v is None:
+            break
+        cands.extend(_children(v, ("nsubj", "nsubjpass")))
+        if v.dep_ in ("xcomp", "conj", "advcl", "ccomp") and v.head.i != v.i:
+            v = v.head
+        else:
+            break
+    company_metric = metric_name is not None and metric_name.lower() in _COMPANY_METRICS_LOW
+    for tok in cands:
+        w = tok.lower_
+        # "the company", "the firm", "the stock": always a company; "it"/"its" only with a company's metric
+        if w in COREF_NOUNS and (any(ch.lower_ in ("the", "its", "this") for ch in tok.lefts) or w in ("stock", "shares")):
+            return True
+        if not company_metric:
+            continue
+        if w in COREF_PRONOUNS and tok.pos_ == "PRON":
+            return True
+        if any(ch.dep_ == "poss" and ch.lower_ in ("its", "their") for ch in tok.children):
+            return True
+    return False
+
+
+def _subject_from_context(c: _Cand, root, gov, metric, mtok, ctx, doc_ctx):
+    """Coreference-lite: "the company", "its", "the stock" → the last company named before the
+    figure, else the article's main company; a company metric with no owner in its sentence →
+    the article's main company."""
+    main = doc_ctx["main"]
+    cue = _coref_cue(root, gov, mtok, ctx, metric)
+    if cue:
+        before = [e for i, e, is_subj in doc_ctx["mentions"] if i < root.i]
+        if main is not None and main in before:
+            return main
+        subjects = [e for i, e, is_subj in doc_ctx["mentions"] if i < root.i and is_subj]
+        if subjects:
+            return subjects[-1]
+        return main
+    if main is None or metric is None or metric.lower() not in {m.lower() for m in COMPANY_METRICS}:
+        return None
+    # another company named in the sentence makes the owner ambiguous
+    for ent in sent_ents(ctx.sent):
+        if ent.label_ in ("ORG", "PRODUCT") or ent.ent_id_:
+            e = ctx.entity(ent.root)
+            if e is not None and e[0] != "REGION" and not _is_source(ent) and e != main:
+                return None
+    return main

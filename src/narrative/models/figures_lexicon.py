@@ -17,7 +17,7 @@ SCALES = {
 
 # currency prefixes / suffixes → ISO code ("¥" is decided from context, see figures._yen)
 CUR_PREFIX = {
-    "us$": "USD", "usd": "USD", "$": "USD", "hk$": "HKD", "hkd": "HKD", "nt$": "TWD", "twd": "TWD",
+    "us$": "USD", "usd": "USD", "$": "USD", "hk$": "HKD", "nz$": "NZD", "nzd": "NZD", "hkd": "HKD", "nt$": "TWD", "twd": "TWD",
     "s$": "SGD", "sgd": "SGD", "a$": "AUD", "aud": "AUD", "c$": "CAD", "cad": "CAD",
     "rmb": "CNY", "cny": "CNY", "€": "EUR", "eur": "EUR", "£": "GBP", "gbp": "GBP", "¥": "¥",
     "jpy": "JPY", "₩": "KRW", "krw": "KRW", "₹": "INR", "inr": "INR", "rs": "INR",
@@ -35,11 +35,11 @@ CUR_SUFFIX = {
     "rand": "ZAR", "€": "EUR", "$": "USD", "£": "GBP", "¥": "¥",
 }
 
-_PRE = r"(?:US\$|HK\$|NT\$|S\$|A\$|C\$|RMB|CNY|USD|HKD|EUR|GBP|JPY|TWD|SGD|\$|€|£|¥|₩|₹)"
+_PRE = r"(?:US\$|HK\$|NT\$|NZ\$|S\$|A\$|C\$|RMB|CNY|USD|HKD|EUR|GBP|JPY|TWD|SGD|\$|€|£|¥|₩|₹)"
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 _SCALE_WORD = r"(?:trillion|billion|million|thousand)"
 _SCALE_SUF = r"(?:tn|trn|bn|bln|mn|mln|m|b|k)"
-_SCALE = rf"(?:\s?{_SCALE_WORD}|\s?(?:tn|trn|bn|bln|mn|mln)|(?:m|b|k|t))"
+_SCALE = rf"(?:[\s-]?{_SCALE_WORD}|\s?(?:tn|trn|bn|bln|mn|mln)|(?:m|b|k|t))"
 _POST = (
     r"(?:(?:US|U\.S\.|Hong\sKong|Singapore|Australian|Canadian|New\sTaiwan|Taiwan)\sdollars?|Chinese\syuan|Swiss\sfrancs?|"
     r"yuan|renminbi|RMB|CNY|dollars?|USD|HKD|EUR|euros?|pounds?(?:\ssterling)?|yen|won|rupees?|francs?|pesos?|lira|"
@@ -66,7 +66,8 @@ PP_RE = re.compile(
 MULT_NUM_RE = re.compile(rf"{_BEG}(?P<n>{_NUM})\s?(?:x|×){_END}|{_BEG}(?P<n2>{_NUM}|two|three|four|five|six|seven|eight|nine|ten)(?:-fold|fold|\stimes){_END}", re.I)
 MULT_WORD_RE = re.compile(
     r"\b(?P<w>doubled|doubling|doubles|double|tripled|tripling|triples|triple|quadrupled|quadruple|halved|halving|halve|"
-    r"twofold|threefold|fourfold|fivefold|tenfold|(?:by\s(?:about\s|roughly\s|nearly\s|almost\s)?half))\b(?![-\s]digit)(?!\s\d)",
+    r"twofold|threefold|fourfold|fivefold|tenfold|(?:by\s(?:about\s|roughly\s|nearly\s|almost\s)?half))\b(?![-\s]digit)(?!\s\d)"
+    r"(?!\s(?:down|up|as)\b)(?![-\s]edged)",
     re.I,
 )
 QUAL_RE = re.compile(r"\b(?P<w>single|double|triple)[-\s]digits?(?:\s(?:growth|gains?|increases?|declines?|drops?|rises?))?\b", re.I)
@@ -158,6 +159,7 @@ COUNT_NOUNS_BAD = {
 GENERIC_COUNT_UNITS = {"units", "unit", "people"}
 INDEX_WORDS = {
     "nasdaq", "s&p", "dow", "hang seng", "nikkei", "csi", "shanghai composite", "ftse", "kospi", "stoxx",
+    "dax", "cac", "sensex", "nifty", "tsx", "asx", "russell", "euro stoxx", "sti", "taiex", "bovespa",
     "yuan", "dollar", "yen", "euro", "renminbi", "index", "benchmark",
 }
 SOURCE_ORGS = {
@@ -166,6 +168,11 @@ SOURCE_ORGS = {
     "caixin", "the information", "financial times", "xinhua", "state media", "analysts", "bank of america",
     "barclays", "hsbc global research", "moody's", "s&p global", "fitch", "morningstar", "lseg", "factset",
     "visible alpha", "trendforce", "ihs", "cnbc",
+    # publications quoted as the source of a story
+    "techcrunch", "trd", "the real deal", "wired", "newsweek", "aol", "ap", "associated press", "the new york times",
+    "new york times", "fox", "fox news", "the wall street journal", "wall street journal", "wsj", "barron's", "forbes",
+    "business insider", "the verge", "engadget", "politifact", "the intelligencer", "ottawa citizen", "census bureau",
+    "u.s. census bureau", "oecd", "world bank", "imf",
 }
 REGIONS = [
     "mainland China", "Greater China", "China", "Hong Kong", "Taiwan", "Japan", "South Korea", "Korea", "India",
@@ -190,3 +197,67 @@ NON_COMPANY_SUBJECTS = {
     "analysts", "analyst", "economists", "investors", "experts", "traders", "brokers", "people", "sources",
     "officials", "executives", "estimates", "data", "figures", "survey", "report", "that", "which", "who",
 }
+
+# ----------------------------------------------------------------------------- metrics, subjects, change
+
+# canonical metric names: the phrase as extracted (lower case) → the canonical name
+METRIC_CANON = {
+    "net profit": "net income", "net earnings": "net income", "profit attributable to shareholders": "net income",
+    "per-share earnings": "earnings per share", "eps": "earnings per share", "earnings per share": "earnings per share",
+    "stock": "share price", "shares": "share price", "stock price": "share price", "share price": "share price",
+    "stock prices": "share price", "share prices": "share price",
+    "comparable-store sales": "comparable sales", "same-store sales": "comparable sales", "comps": "comparable sales",
+    "comp sales": "comparable sales", "like-for-like sales": "comparable sales", "comparable sales": "comparable sales",
+    "comparable-store sales growth": "comparable sales",
+    "market capitalisation": "market value", "market capitalization": "market value", "market cap": "market value",
+    "deal": "deal value", "takeover": "deal value", "acquisition": "deal value", "buyout": "deal value", "merger": "deal value",
+    "ownership position": "stake", "ownership stake": "stake", "stake": "stake",
+    "workforce": "employees", "headcount": "employees", "staff": "employees",
+    "layoffs": "job cuts", "job cuts": "job cuts", "job eliminations": "job cuts", "lay-offs": "job cuts",
+    "lifeline": "funding", "bailout": "funding", "funding round": "funding", "financing": "funding",
+    "capital expenditure": "capex", "capital expenditures": "capex", "capital spending": "capex",
+    "breakup fee": "breakup fee", "termination fee": "termination fee",
+    "economy": "GDP", "gross domestic product": "GDP", "economic growth": "GDP",
+    "tariffs": "tariff", "interest rates": "interest rate", "prices": "price",
+}
+# metrics that belong to a company: a figure of one of these with no owner in its sentence is the
+# article's company's
+COMPANY_METRICS = {
+    "revenue", "net income", "earnings per share", "share price", "market value", "valuation", "funding",
+    "deal value", "stake", "employees", "job cuts", "comparable sales", "market share", "operating income",
+    "operating profit", "gross margin", "operating margin", "free cash flow", "capex", "customers", "members",
+    "users", "monthly active users", "subscribers", "dividend", "buyback", "repurchase", "breakup fee",
+    "termination fee", "adjusted EBITA", "adjusted EBITDA", "EBITDA", "net loss", "operating loss", "guidance",
+}
+# a metric is what is measured, never who does it
+AGENT_NOUNS = {
+    "dealers", "dealer", "consumers", "consumer", "analysts", "analyst", "investors", "investor", "lawmakers",
+    "officials", "official", "plans", "plan", "country", "countries", "company", "companies", "firm", "firms",
+    "government", "agency", "department", "people", "experts", "leaders", "leader", "executives", "traders",
+    "buyers", "shoppers", "sellers", "report", "survey", "study", "analysis", "data", "figures", "statement",
+    "sum", "total", "number", "rate", "level", "levels", "amount", "figure", "cities", "world", "peer", "lawmaker",
+}
+# "the company", "its": the words that point back to a company named before
+COREF_NOUNS = {
+    "company", "firm", "group", "retailer", "bank", "lender", "insurer", "carrier", "airline", "automaker",
+    "carmaker", "chipmaker", "startup", "brand", "giant", "conglomerate", "business", "operator", "platform",
+    "maker", "manufacturer", "developer", "stock", "shares",
+}
+COREF_PRONOUNS = {"it", "its", "they", "their", "we", "our"}
+# counted nouns that are not economic quantities, and words around counts of casualties
+NON_ECON_COUNT_NOUNS = {
+    "troops", "soldiers", "deaths", "casualties", "victims", "protesters", "pixels", "pages", "photos",
+    "pounds", "megapixels", "points", "votes", "seats", "floors",
+}
+CASUALTY_WORDS = {"killed", "killing", "kills", "dead", "died", "injured", "wounded", "displaced", "evacuated", "arrested", "missing"}
+# verbs whose object is the level reached, not the change
+LEVEL_REACH_VERBS = {
+    "reach", "reached", "reaches", "reaching", "hit", "hits", "top", "topped", "tops", "surpass", "surpassed",
+    "surpasses", "exceed", "exceeded", "exceeds", "pass", "passed", "total", "totaled", "totalled", "totals",
+    "stood", "stands", "stand", "peaked", "averaged",
+}
+COMPARE_WORDS = {"compared", "compares", "compare", "comparing", "versus", "vs", "vs.", "against", "than"}
+COMPARATIVE_UP = {"higher", "more", "greater", "larger", "bigger", "faster", "stronger", "costlier"}
+COMPARATIVE_DOWN = {"lower", "less", "fewer", "smaller", "cheaper", "slower", "weaker"}
+WEEKDAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+MARKET_METRICS = {"share price", "index", "shares", "stock", "yuan", "dollar", "yen", "euro", "bitcoin"}

@@ -63,6 +63,8 @@ class Figure:
     region: str | None = None
     start: int | None = None  # char offsets within the sentence
     end: int | None = None
+    change: str | None = None  # level | change | base (the value, the difference, or what it is compared with)
+    basis: str | None = None  # comparison basis of a change: YoY | QoQ | ... (not a period)
 
 
 @dataclass(frozen=True, slots=True)
