@@ -5,7 +5,6 @@ shows as `interrupted` in `runs` (and in `narrative runs` even before the next r
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -20,13 +19,10 @@ from narrative.warehouse.migrations import LOADER_KEYS
 from narrative.warehouse.staging import leftover_staging
 
 
-def _narrative(*args, env=None, **kw):
-    return subprocess.run([str(Path(sys.executable).parent / "narrative"), *args], capture_output=True, text=True,
-                          env=env, timeout=240, **kw)
-
-
 @pytest.mark.timeout(300)
-def test_sigkill_mid_annotate_then_the_next_run_recovers(tmp_path):
+def test_sigkill_mid_annotate_then_the_next_run_recovers(tmp_path, capsys):
+    from narrative.cli import main
+
     from narrative.demo.corpus import load_corpus
     from narrative.demo.server import SiteServer, corpus_routes
     from narrative.demo.site import SITES
@@ -65,11 +61,15 @@ def test_sigkill_mid_annotate_then_the_next_run_recovers(tmp_path):
             (killed_id, status), = wh.con.execute("SELECT id, status FROM runs").fetchall()
             assert status == "running" and wh.con.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
         assert leftover_staging(str(db)) and Path(f"{db}.lock").exists()
-        shown = [json.loads(x) for x in _narrative("runs", "--db", str(db), "--json").stdout.splitlines()]
+        capsys.readouterr()
+        assert main(["runs", "--db", str(db), "--json"]) == 0
+        shown = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
         assert [(r["id"], r["status"], r["live"]) for r in shown] == [(killed_id, "interrupted", False)]
 
-        second = _narrative(*cmd[1:])
-    assert second.returncode == 0, second.stderr[-3000:] + "\n--- killed run:\n" + killed_output[-2000:]
+        # the next run (in this process: the killed one was the real subprocess)
+        rc = main(cmd[1:])
+        second = capsys.readouterr()
+    assert rc == 0, second.err[-3000:] + "\n--- killed run:\n" + killed_output[-2000:]
     with Warehouse.open(db, read_only=True) as wh:
         runs = dict(wh.con.execute("SELECT id, status FROM runs").fetchall())
         assert runs.pop(killed_id) == "interrupted"
@@ -84,4 +84,4 @@ def test_sigkill_mid_annotate_then_the_next_run_recovers(tmp_path):
             assert total == distinct, table
         assert wh.con.execute("SELECT count(*) FROM sentences").fetchone()[0] > 0
     assert leftover_staging(str(db)) == []
-    assert "stage=annotate" in second.stderr and "stage=load" in second.stderr  # one structured line per stage
+    assert "stage=annotate" in second.err and "stage=load" in second.err  # not a terminal: one structured line per stage

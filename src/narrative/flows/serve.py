@@ -210,6 +210,13 @@ def kill_pids(pids: list[int], grace: float = 10.0) -> None:
             pass
 
 
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace").strip()
+    except OSError:
+        return ""
+
+
 def _zombie(pid: int) -> bool:
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
@@ -265,9 +272,10 @@ def serve(s: Settings, config: str | None, overrides: dict, cron: str, tz: str, 
             signal.signal(sig, handler)
         # flow runs the runner started (subprocesses) must not outlive serve, nor the server
         ignore = set(group_members(server.proc.pid)) | {server.proc.pid} if server and server.proc else set()
-        left = [p for p in descendants(os.getpid()) if p not in ignore]
+        # (multiprocessing's resource tracker ignores SIGTERM and ends by itself with serve)
+        left = [p for p in descendants(os.getpid()) if p not in ignore and "resource_tracker" not in _cmdline(p)]
         if left:
-            log.warning("stopping %d process(es) serve started: %s", len(left), left)
+            log.warning("stopping %d process(es) serve started: %s", len(left), "; ".join(f"{p} {_cmdline(p)[:80]}" for p in left))
             kill_pids(left)
         if server is not None:
             echo("Stopping the local Prefect server ...")
