@@ -92,7 +92,8 @@ CHANGE_NOUNS = {
 SKIP_HEAD_NOUNS = {"total", "worth", "average", "sum", "combined", "tally", "record", "high", "low", "peak"}
 _COMPANY_LABELS = {"ORG", "PRODUCT", "PERSON", "GPE", "NORP", "FAC", "WORK_OF_ART", "LOC"}
 _FREQ = {"daily", "weekly", "monthly", "quarterly", "annual", "yearly", "annualised", "annualized"}
-_DROP_MODS = {"more", "fewer", "additional", "extra", "forecast", "expected", "estimated", "projected"}
+_DROP_MODS = {"more", "fewer", "additional", "extra", "forecast", "expected", "estimated", "projected", "prior", "previous",
+              "initial", "earlier"}
 _PRONOUNS = {"it", "its", "they", "their", "we", "our", "the company", "company", "that", "which", "who"}
 
 
@@ -258,6 +259,12 @@ def _is_plural(tok) -> bool:
     return tok.tag_ in ("NNS", "NNPS") or t in {"staff", "people", "personnel", "headcount"} or t.endswith("s")
 
 
+_TITLES = {"president", "ceo", "chairman", "chairwoman", "minister", "gov", "governor", "sir", "lady", "lord", "mr", "mrs",
+           "ms", "dr", "secretary", "senator", "rep", "chancellor", "director", "analyst", "strategist", "founder"}
+_SPEECH_VERBS = {"said", "says", "say", "told", "tells", "wrote", "writes", "added", "adds", "noted", "notes", "explained",
+                 "argued", "commented", "asked", "replied"}
+_ECONOMY_METRICS = {"gdp", "inflation", "tariff", "interest rate", "unemployment", "unemployment rate", "exports",
+                    "imports", "trade", "population", "budget", "surplus", "deficit", "emissions"}
 _COUNT_HOLDERS = {"population", "workforce", "headcount", "membership", "audience", "enrollment", "enrolment", "attendance"}
 
 
@@ -414,7 +421,8 @@ class _Ctx:
         if any(low == w or low.startswith(w + " ") for w in INDEX_WORDS):
             return None
         eid = (ent.ent_id_ if ent is not None and ent.ent_id_ else None) or self.resolve(surface)
-        if eid is None:
+        if eid is None and toks[0].i > 0 and tok.doc[toks[0].i - 1].lower_.rstrip(".") in _TITLES:
+            return None  # "President Donald Trump", "CEO Craig Menear": a person
             # an untracked name is a subject only when the NER calls it an organisation (or a product):
             # people, places, events and bare capitalised words are not companies
             # owner: 2 = possessor/modifier of the metric, 1 = subject of the figure's verb
@@ -554,6 +562,26 @@ def _direction(root, tokens, kind: str, ctx: _Ctx) -> tuple[str, object]:
     return "none", None
 
 
+def _index_name(tok) -> str | None:
+    """"Japan's Nikkei 225 (N225)", "the pan-European STOXX 600": the name of a market index."""
+    toks = [t for t in tok.subtree if t.dep_ not in ("poss", "case", "det", "punct", "appos") and t.i <= tok.i
+            and not any(a.dep_ in ("poss", "appos") for a in t.ancestors if a.i != tok.i and tok in a.ancestors)]
+    toks = [t for t in toks if t.pos_ in ("PROPN", "NUM", "NOUN") and not (t.pos_ == "PROPN" and t.lower_ in REGION_SET)]
+    if not toks:
+        return None
+    end = tok.i
+    for r in tok.rights:  # "Nikkei 225", "CAC 40"
+        if r.i == end + 1 and r.like_num:
+            end = r.i
+    if end == tok.i and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].like_num and tok.doc[tok.i + 1].head.i == tok.i:
+        end = tok.i + 1
+    text = tok.doc[toks[0].i: end + 1].text
+    low = text.lower()
+    if any(low == w or low.startswith(w + " ") or (" " + w + " ") in (" " + low + " ") for w in INDEX_WORDS if w not in ("yuan", "dollar", "yen", "euro", "renminbi", "benchmark")):
+        return text
+    return None
+
+
 def _verb_metric(v, ctx: _Ctx, depth=0, fig_root=None):
     """Metric noun for a governing verb: its subject, or its object when the subject is a company."""
     if v is None or depth > 3:
@@ -571,6 +599,10 @@ def _verb_metric(v, ctx: _Ctx, depth=0, fig_root=None):
     company = None
     if subj is not None and subj.lower_ in ("yoy", "qoq"):
         subj = None
+    if subj is not None:
+        name = _index_name(subj)
+        if name is not None:
+            return name, None
     if subj is not None:
         ent = ctx.entity(subj, owner=1)
         is_company = ent is not None and ent[0] != "REGION"
@@ -696,7 +728,7 @@ def _metric(c: _Cand, root, gov, ctx: _Ctx):
         noun = c.noun
         if noun.dep_ == "pobj" and noun.head.lower_ in ("to", "by", "from") and _is_verb(noun.head.head):
             m, comp = _verb_metric(noun.head.head, ctx, fig_root=noun)
-            if m is not None and not isinstance(m, str) and m.i not in ctx.fig_token_ids and ctx.entity(m) is None:
+            if m is not None and (isinstance(m, str) or (m.i not in ctx.fig_token_ids and ctx.entity(m) is None)):
                 return m, comp
         if noun.lower_ not in GENERIC_COUNT_UNITS:
             return noun, None
@@ -773,7 +805,7 @@ def _metric(c: _Cand, root, gov, ctx: _Ctx):
         subj = next(iter(_children(v, ("nsubj",))), None)
         return "buyback", ctx.entity(subj) if subj is not None else None
     m, comp = _verb_metric(v, ctx, fig_root=root)
-    if m is not None and m.i in ctx.fig_token_ids:
+    if m is not None and not isinstance(m, str) and m.i in ctx.fig_token_ids:
         m = None
     if m is None and comp is not None and kind in ("percent", "money") and gov is not None and gov.i == v.i and (vl in UP or vl in DOWN or any(p.lower_ in ("up", "down") for p in v.children)):
         return "shares", comp
@@ -841,7 +873,7 @@ def _subject(metric_tok, inner_subject, verb_company, c: _Cand, root, ctx: _Ctx)
                 if e is not None and e[0] != "REGION":
                     return e
                 for ch in s.children:
-                    if ch.dep_ == "poss":
+                    if ch.dep_ == "poss" and s.lower_ not in AGENT_NOUNS:
                         e = ctx.entity(ch, owner=2)
                         if e is not None and e[0] != "REGION":
                             return e
@@ -927,7 +959,7 @@ def extract_figures(sent, article_id: str, sentence_idx: int, resolve_entity: Re
         change, direction = _change(c, root, gov, direction, ctx)
         if c.sign is not None:
             change, direction = "change", ("up" if c.sign == "+" else "down")
-        rows.append([c, direction, _canon_metric(metric, c), subj, region or region_sent, gov, root, change, mtok])
+        rows.append([c, direction, _canon_metric(metric, c, text), subj, region or region_sent, gov, root, change, mtok])
 
     _inherit(rows)
     doc_ctx = _doc_context(sent.doc, ctx)
@@ -1038,10 +1070,17 @@ def _is_agent(tok, ctx) -> bool:
     return ent is not None and ent.label_ in ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC") and tok.lower_ not in NO_STRIP_ENT_WORDS
 
 
-def _canon_metric(metric: str | None, c: _Cand) -> str | None:
+def _canon_metric(metric: str | None, c: _Cand, text: str = "") -> str | None:
+    # "$2.52 a share", "$2.53 in per-share earnings": earnings per share
+    after = text[c.end: c.end + 12].lower()
+    if c.kind == "money" and re.match(r"\s(?:a|per)\sshare\b", after) and re.search(r"earn|profit|predict|estimat|expect|forecast|report", text, re.I) \
+            and not re.search(r"price|dividend|offer|paid|pay", text, re.I):
+        return "earnings per share"
     if metric is None:
         return None
     low = metric.lower()
+    if low == "earnings" and re.search(r"per-share earnings|earnings per share", text, re.I):
+        return "earnings per share"
     canon = METRIC_CANON.get(low)
     if canon is None and re.search(r"\b(?:shares|stock)$", low) and c.kind in ("percent", "money"):
         canon = "share price"
@@ -1159,18 +1198,26 @@ def _doc_context(doc, ctx) -> dict:
             continue
         key = e[0] or e[1].lower()
         r = ent.root
+        if r.dep_ == "nsubj" and r.head.lower_ in _SPEECH_VERBS and not e[0]:
+            continue  # "Maley said": a speaker, not the article's company
         is_subject = r.dep_ in ("nsubj", "nsubjpass") or (r.dep_ == "poss" and r.head.dep_ in ("nsubj", "nsubjpass"))
         mentions.append((ent.start, e, is_subject))
         counts[key] = counts.get(key, 0) + 1
         first.setdefault(key, e)
-    main = None
+    main, dominant = None, False
     if counts:
         key, n = max(counts.items(), key=lambda kv: kv[1])
         if n >= 2:
             main = first[key]
-    out = {"mentions": mentions, "main": main}
+            # an article about one company: it is named at least three times, as often as all others together
+            dominant = n >= 3 and n * 2 >= sum(counts.values())
+    out = {"mentions": mentions, "main": main, "dominant": dominant}
     _DOCS.last = (doc, out)
     return out
+
+
+def _sentence_region(ctx) -> bool:
+    return any(e.label_ in ("GPE", "LOC") for e in sent_ents(ctx.sent))
 
 
 def _is_source(ent) -> bool:
@@ -1239,8 +1286,17 @@ def _subject_from_context(c: _Cand, root, gov, metric, mtok, ctx, doc_ctx):
         if subjects:
             return subjects[-1]
         return main
-    if main is None or metric is None or metric.lower() not in {m.lower() for m in COMPANY_METRICS}:
+    if main is None:
         return None
+    company_metric = metric is not None and metric.lower() in _COMPANY_METRICS_LOW
+    if not company_metric:
+        # in an article about one company, a figure no one else owns is that company's, unless it
+        # measures a market or an economy
+        if not doc_ctx["dominant"] or (metric is not None and (metric.lower() in _ECONOMY_METRICS or any(
+                w in metric.lower() for w in INDEX_WORDS))):
+            return None
+        if _sentence_region(ctx):
+            return None
     # another company named in the sentence makes the owner ambiguous
     for ent in sent_ents(ctx.sent):
         if ent.label_ in ("ORG", "PRODUCT") or ent.ent_id_:

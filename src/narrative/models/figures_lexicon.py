@@ -172,7 +172,7 @@ SOURCE_ORGS = {
     "techcrunch", "trd", "the real deal", "wired", "newsweek", "aol", "ap", "associated press", "the new york times",
     "new york times", "fox", "fox news", "the wall street journal", "wall street journal", "wsj", "barron's", "forbes",
     "business insider", "the verge", "engadget", "politifact", "the intelligencer", "ottawa citizen", "census bureau",
-    "u.s. census bureau", "oecd", "world bank", "imf",
+    "u.s. census bureau", "oecd", "world bank", "imf", "wall street",
 }
 REGIONS = [
     "mainland China", "Greater China", "China", "Hong Kong", "Taiwan", "Japan", "South Korea", "Korea", "India",
@@ -181,6 +181,8 @@ REGIONS = [
     "Middle East", "Africa", "New York", "Singapore", "Indonesia", "Vietnam", "Thailand", "Malaysia",
     "the Philippines", "Philippines", "Germany", "France", "the UK", "UK", "Britain", "Brazil", "Mexico",
     "Saudi Arabia", "the Gulf", "Shanghai", "Beijing", "Shenzhen", "Hangzhou", "Canada", "Australia", "Europe",
+    "the European Union", "European Union", "EU", "New Zealand", "Portugal", "France", "Italy", "Spain", "Russia", "Ukraine",
+    "Tanzania", "Nigeria", "Kenya", "South Africa", "Turkey", "Argentina", "Chile", "Texas", "California", "Houston",
 ]
 REGION_SET = {r.lower().removeprefix("the ") for r in REGIONS}
 JPY_CONTEXT = re.compile(
@@ -191,7 +193,8 @@ CNY_CONTEXT = re.compile(r"\b(yuan|RMB|renminbi|China|Chinese|Beijing|Shanghai|H
 NO_STRIP_ENT_WORDS = {
     "ai", "api", "apis", "gpu", "gpus", "ev", "evs", "aigc", "r&d", "genai", "llm", "saas", "ebita", "ebitda", "ebit",
     "eps", "gmv", "arpu", "mau", "maus", "dau", "daus", "rpo", "nim", "roe", "capex", "ads", "adr", "adrs", "ipo",
-    "gdp", "cpi", "ppi", "pmi", "fcf", "npl", "yoy", "qoq", "cmr", "iaas", "paas",
+    "gdp", "cpi", "ppi", "pmi", "fcf", "npl", "yoy", "qoq", "cmr", "iaas", "paas", "cpm", "ctr", "rpm", "apr", "cagr",
+    "aum", "nav", "arr", "mrr", "apk",
 }
 NON_COMPANY_SUBJECTS = {
     "analysts", "analyst", "economists", "investors", "experts", "traders", "brokers", "people", "sources",
@@ -235,7 +238,7 @@ AGENT_NOUNS = {
     "officials", "official", "plans", "plan", "country", "countries", "company", "companies", "firm", "firms",
     "government", "agency", "department", "people", "experts", "leaders", "leader", "executives", "traders",
     "buyers", "shoppers", "sellers", "report", "survey", "study", "analysis", "data", "figures", "statement",
-    "sum", "total", "number", "rate", "level", "levels", "amount", "figure", "cities", "world", "peer", "lawmaker",
+    "cities", "world", "peer", "lawmaker", "management", "strategist", "spokesperson",
 }
 # "the company", "its": the words that point back to a company named before
 COREF_NOUNS = {
