@@ -216,7 +216,7 @@ def scheduled_daily(config: str | None = None, overrides: dict | None = None, tr
         raise error
     empty = empty_reason(report.counts)
     if empty:
-        alert_for_day(s, run_id, "empty", f"empty: {empty}")
+        alert_for_day(s, run_id, "empty", empty)
     return {"run_id": report.run_id, "counts": report.counts, "failures": report.failures,
             "digest": report.digest_status}
 
