@@ -968,9 +968,9 @@ def extract_figures(sent, article_id: str, sentence_idx: int, resolve_entity: Re
         if subj is None:
             subj = _subject_from_context(c, root, gov, metric, mtok, ctx, doc_ctx)
         chain = _clause_chain(root)
-        period = _period_for(c, periods, fig_spans, lambda p: _period_allowed(p, chain, sent, ctx))
-        if period is not None and period in WEEKDAYS and not _market_move(c, direction, metric):
-            period = None
+        period = _period_for(c, periods, fig_spans, lambda p: _period_allowed(p, chain, sent, ctx), text)
+        if period is not None and (period in WEEKDAYS or re.fullmatch(r"[A-Z][a-z]+ \d{1,2}(?: \d{4})?", period)) and not _market_move(c, direction, metric):
+            period = None  # the day an amount was announced is not its period
         basis = next((p.norm for p in periods if p.comparison and _period_allowed(p, chain, sent, ctx)), None)
         qs = c.qual_start if c.qual_start is not None else c.start
         out.append(
@@ -1034,7 +1034,7 @@ def _inherit(rows) -> None:
                 break
 
 
-def _period_for(c: _Cand, periods, fig_spans, allowed=lambda p: True) -> str | None:
+def _period_for(c: _Cand, periods, fig_spans, allowed=lambda p: True, text: str = "") -> str | None:
     """The stated period of the figure's own clause (or of a clause it hangs from); a comparison
     basis ("year on year") is never a period."""
     main = [p for p in periods if not p.comparison and not any(p.start >= s and p.end <= e for s, e in fig_spans)]
@@ -1050,7 +1050,10 @@ def _period_for(c: _Cand, periods, fig_spans, allowed=lambda p: True) -> str | N
         return mine[0].norm
     main = [p for p in main if allowed(p)]
     free = [p for p in main if id(p) not in attached]
-    pool = free or main
+    # a period stated after another figure of the clause is shared ("rose 12% to $9.8bn in Q3"), unless
+    # that figure is the base the change is measured from ("from $34,410 in October 2015")
+    shared = [p for p in main if id(p) in attached and not re.search(r"\bfrom\s+(?:about\s|around\s|roughly\s)?$", text[max(0, attached[id(p)][0] - 20): attached[id(p)][0]])]
+    pool = free or shared
     if pool:
         return min(pool, key=lambda p: abs(p.start - c.end)).norm
     if comp:
@@ -1170,7 +1173,11 @@ def _period_allowed(p, chain, sent, ctx) -> bool:
     span = sent.doc.char_span(sent.start_char + p.start, sent.start_char + p.end, alignment_mode="expand")
     if span is None or len(span) == 0:
         return True
-    return _clause_head(span.root).i in chain
+    head = _clause_head(span.root)
+    if head.i in chain:
+        return True
+    # a clause that describes a noun of the figure's clause ("the price of a vehicle sold in October was")
+    return head.dep_ in ("acl", "relcl") and _clause_head(head.head).i in chain and head.head.i < min(chain)
 
 
 def _market_move(c: _Cand, direction: str, metric: str | None) -> bool:

@@ -46,6 +46,16 @@ def _half(m: re.Match) -> str:
 
 
 _PATTERNS: list[tuple[re.Pattern, object, bool]] = [
+    # spans of years: "between 2017 and 2022", "in 1991 and 1992", "2017-18", "1990 to 2007"
+    (re.compile(r"\bbetween\s(?P<a>(?:19|20)\d\d)\sand\s(?P<b>(?:19|20)\d\d)\b"), lambda m: f"{m.group('a')}-{m.group('b')}", False),
+    (re.compile(r"\bin\s(?P<a>(?:19|20)\d\d)\sand\s(?P<b>(?:19|20)\d\d)\b"), lambda m: f"{m.group('a')}-{m.group('b')}", False),
+    (re.compile(r"(?<![\w$.,])(?P<a>(?:19|20)\d\d)[-–/](?P<b>\d\d)(?![\w%-])"), lambda m: f"{m.group('a')}-{m.group('b')}", False),
+    (re.compile(rf"\b(?:the\s)?(?P<m>{_MONTHS})\s(?P<y>20\d\d)\squarter\b"), lambda m: f"{m.group('m')} quarter {m.group('y')}", False),
+    (re.compile(rf"\b(?:in\s)?the\s(?:fiscal\s)?year\s(?:to|ended|ending|through)\s(?P<m>{_MONTHS})(?:\s\d{{1,2}},?)?(?:\s(?P<y>20\d\d))?", re.I),
+     lambda m: f"year to {m.group('m').capitalize()}{_yr(m.group('y'))}", False),
+    (re.compile(r"\byear[-\s]to[-\s]date\b|\bYTD\b", re.I), lambda m: "year to date", False),
+    (re.compile(rf"\bas\s(?:at|of)\s(?:the\send\sof\s)?(?P<m>{_MONTHS})(?:\s\d{{1,2}},?)?(?:\s(?P<y>20\d\d))?\b"), lambda m: f"{m.group('m')}{_yr(m.group('y'))}", False),
+    (re.compile(r"\b(?:over\s)?the\s(?P<w>next|past|last|coming)\sdecade\b", re.I), lambda m: ("next" if m.group("w").lower() in ("next", "coming") else "past") + " decade", False),
     (re.compile(rf"\b(?:the\s)?quarter\s(?:ended|ending|through)\s(?P<m>{_MONTHS})(?:\s\d{{1,2}})?,?(?:\s(?P<y>20\d\d))?", re.I),
      lambda m: f"{m.group('m').capitalize()} quarter{_yr(m.group('y'))}", False),
     (re.compile(r"\b(?:Q(?P<q>[1-4])|(?P<q2>[1-4])Q)\s?(?:FY|fiscal\s)?\s?(?P<y>20\d\d|'?\d\d)?\b", re.I),
@@ -72,7 +82,7 @@ _PATTERNS: list[tuple[re.Pattern, object, bool]] = [
     (re.compile(rf"\b(?:in|during|by|for|through|of|at\sthe\send\sof|end\sof|from)\s(?P<m>{_MONTHS})(?:\s(?P<y>20\d\d))?\b"),
      lambda m: f"{m.group('m')}{_yr(m.group('y'))}", False),
     (re.compile(r"\bon\s(?P<d>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"), lambda m: m.group("d"), False),
-    (re.compile(r"(?<![\w$.,])(?P<y>(?:19|20)\d\d)(?![\w%]|,\d|\.\d)"), lambda m: m.group("y"), False),
+    (re.compile(r"(?<![\w$.,])(?<!x\s)(?<!×\s)(?P<y>(?:19|20)\d\d)(?![\w%]|,\d|\.\d)"), lambda m: m.group("y"), False),
     (re.compile(r"\byear[-\s](?:on|over|to)[-\s]year\b|\bYoY\b|\by/y\b|\bfrom\sa\syear\s(?:earlier|ago|before)\b|\ba\syear\s(?:earlier|ago|before)\b|\bfrom\sthe\ssame\s(?:period|quarter)\s(?:a\syear\sago|last\syear)\b|\bannually\b", re.I),
      lambda m: "YoY", True),
     (re.compile(r"\bquarter[-\s](?:on|over|to)[-\s]quarter\b|\bQoQ\b|\bq/q\b|\bsequentially\b|\bfrom\sthe\sprevious\squarter\b", re.I),
@@ -80,8 +90,13 @@ _PATTERNS: list[tuple[re.Pattern, object, bool]] = [
 ]
 
 
+_COMPARED = re.compile(r"\b(?:compared\s(?:to|with)|from|than|versus|vs\.?)\s(?:the\s)?(?:[A-Za-z-]+\s){0,3}$", re.I)
+
+
 def find_periods(text: str) -> list[Mention]:
-    """Non-overlapping period mentions in priority order of the patterns, then by position."""
+    """Non-overlapping period mentions in priority order of the patterns, then by position. A period
+    stated as what a change is measured against ("compared to 2022", "from the same period last
+    year") is a comparison basis."""
     taken: list[tuple[int, int]] = []
     out: list[Mention] = []
     for pat, norm, comparison in _PATTERNS:
@@ -90,7 +105,10 @@ def find_periods(text: str) -> list[Mention]:
             if any(s < te and ts < e for ts, te in taken):
                 continue
             taken.append((s, e))
-            out.append(Mention(s, e, norm(m), comparison))  # type: ignore[operator]
+            value = norm(m)  # type: ignore[operator]
+            if not comparison and _COMPARED.search(text[max(0, s - 40): s]) and not value.startswith(("over ", "past ", "next ")):
+                comparison = True
+            out.append(Mention(s, e, value, comparison))
     out.sort(key=lambda x: x.start)
     return out
 
