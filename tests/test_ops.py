@@ -69,11 +69,13 @@ def test_config_check_reports_every_kind_of_error(tmp_path, capsys, monkeypatch)
     assert "line 3, column 1: TOML syntax error" in capsys.readouterr().err
 
     keys = tmp_path / "keys.toml"
-    keys.write_text('[narrative]\nfeeds = ["https://a.example/feed"]\nfeed_workers = 4\nper_host_interval = "fast"\n')
+    keys.write_text('[narrative]\nfeeds = ["https://a.example/feed"]\nfeed_workers = 4\nper_host_interval = "fast"\n'
+                    f'themes = "{tmp_path}/none.json"\n')
     assert main(["config", "check", "--config", str(keys)]) == exits.USAGE
     err = capsys.readouterr().err
     assert "line 3: unknown setting 'feed_workers'; did you mean 'fetch_workers'?" in err
     assert "line 4: per_host_interval must be a number, not a string" in err
+    assert "themes (" in err and "no such file" in err  # the valid keys are still checked: one run lists every error
 
     values = tmp_path / "values.toml"
     values.write_text(f'[narrative]\nfeeds = ["https://a.example/feed", "ftp://b"]\ntopic = "{tmp_path}/missing.json"\n'

@@ -164,6 +164,7 @@ def check_config(config: str | None, env, flags: dict) -> CheckResult:
             res.errors.append(f"{config}: {pos}TOML syntax error: {re.sub(r' ?[(]at line .*[)]', '', str(exc))}")
             return res
         values = raw.get("narrative", raw)
+        valid: dict = {}
         if "narrative" in raw:
             for k in raw:
                 if k != "narrative":
@@ -180,6 +181,8 @@ def check_config(config: str | None, env, flags: dict) -> CheckResult:
             ok, want = _expected(types[key])
             if not ok(v):
                 res.errors.append(f"{config}: {_line_of(text, k)}{key} must be {want}, not {_describe(v)}")
+            else:
+                valid[key] = v
         if "smtp_password" in values:
             res.errors.append(f"{config}: {_line_of(text, 'smtp_password')}smtp_password may not be in a config file: "
                               "set NARRATIVE_SMTP_PASSWORD in the environment instead")
@@ -189,11 +192,10 @@ def check_config(config: str | None, env, flags: dict) -> CheckResult:
             close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
             hint = f"; did you mean NARRATIVE_{close[0].upper()}?" if close else ""
             res.warnings.append(f"environment: {key} is not a setting{hint}")
-    if res.errors:
-        return res
+    # go on with the keys that are valid, so that one run of config check lists every error
     env_known = {k: v for k, v in env.items() if not k.startswith("NARRATIVE_") or k[10:].lower() in names}
     try:
-        s, sources = load_settings_with_sources(config, env_known, **flags)
+        s, sources = load_settings_with_sources(config, env_known, file_values=valid if config else None, **flags)
     except (ValueError, TypeError) as exc:  # an environment value of the wrong type
         res.errors.append(f"{exc}")
         return res

@@ -104,15 +104,18 @@ def load_settings(config: str | Path | None = None, env: dict | None = None, **o
     return load_settings_with_sources(config, env, **overrides)[0]
 
 
-def load_settings_with_sources(config: str | Path | None = None, env: dict | None = None,
+def load_settings_with_sources(config: str | Path | None = None, env: dict | None = None, file_values: dict | None = None,
                                **overrides) -> tuple[Settings, dict[str, str]]:
-    """Settings, and for each field where its value came from: default < file < environment < flag."""
+    """Settings, and for each field where its value came from: default < file < environment < flag.
+    `file_values` stands for the file's contents when given (config check passes the keys that are valid)."""
     env = os.environ if env is None else env
     s = Settings()
     sources = {f.name: DEFAULT for f in fields(Settings)}
     if config:
-        raw = read_config(config)
-        values = raw.get("narrative", raw)
+        if file_values is None:
+            raw = read_config(config)
+            file_values = raw.get("narrative", raw)
+        values = file_values
         s = _apply(s, values, source=str(config))
         sources.update({k.replace("-", "_"): FILE for k in values})
     from_env = {}
