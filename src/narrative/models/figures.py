@@ -263,6 +263,8 @@ _TITLES = {"president", "ceo", "chairman", "chairwoman", "minister", "gov", "gov
            "ms", "dr", "secretary", "senator", "rep", "chancellor", "director", "analyst", "strategist", "founder"}
 _SPEECH_VERBS = {"said", "says", "say", "told", "tells", "wrote", "writes", "added", "adds", "noted", "notes", "explained",
                  "argued", "commented", "asked", "replied"}
+_FINDING_VERBS = {"found", "finds", "find", "shows", "showed", "show", "estimates", "estimated", "predicted", "predicts",
+                  "projected", "projects", "indicates", "indicated", "reveals", "revealed", "suggests", "suggested"}
 _ECONOMY_METRICS = {"gdp", "inflation", "tariff", "interest rate", "unemployment", "unemployment rate", "exports",
                     "imports", "trade", "population", "budget", "surplus", "deficit", "emissions"}
 _COUNT_HOLDERS = {"population", "workforce", "headcount", "membership", "audience", "enrollment", "enrolment", "attendance"}
@@ -866,6 +868,9 @@ def _subject(metric_tok, inner_subject, verb_company, c: _Cand, root, ctx: _Ctx)
         if _is_verb(h):
             owner = 1 if first_verb else 0
             first_verb = False
+            if h.lower_ in _FINDING_VERBS:
+                t = h
+                continue  # "the Labor Department found that ...": a source
             for s in _children(h, ("nsubj", "nsubjpass")):
                 if s.i in ctx.fig_token_ids:
                     continue
@@ -965,6 +970,8 @@ def extract_figures(sent, article_id: str, sentence_idx: int, resolve_entity: Re
     doc_ctx = _doc_context(sent.doc, ctx)
     out = []
     for c, direction, metric, subj, region, gov, root, change, mtok in rows:
+        if subj is not None and subj[0] is None and " " not in subj[1] and subj[1].lower() in doc_ctx["people"]:
+            subj = None  # a person the article names in full
         if subj is None:
             subj = _subject_from_context(c, root, gov, metric, mtok, ctx, doc_ctx)
         chain = _clause_chain(root)
@@ -1211,6 +1218,39 @@ def _doc_context(doc, ctx) -> dict:
         mentions.append((ent.start, e, is_subject))
         counts[key] = counts.get(key, 0) + 1
         first.setdefault(key, e)
+    # names the NER did not call organisations, in an owner's place ("Coty's", "Yahoo said", "Coty acquired")
+    seen = {i for i, _e, _s in mentions}
+    for tok in doc:
+        if tok.pos_ != "PROPN" or tok.i in seen or not (tok.is_title or tok.is_upper) or len(tok.text) < 3:
+            continue
+        if tok.dep_ not in ("poss", "nsubj", "nsubjpass") or tok.lower_ in REGION_SET:
+            continue
+        ent = _ent_of(tok)
+        if ent is not None and ent.label_ not in ("PERSON", "GPE"):
+            continue
+        if tok.dep_ == "nsubj" and tok.head.lower_ in _SPEECH_VERBS:
+            continue
+        if any(ch.dep_ == "compound" for ch in tok.children) or (tok.i > 0 and tok.doc[tok.i - 1].pos_ == "PROPN"):
+            continue  # "Jeff Bezos", "Adam Neumann": a person's full name
+        e = ctx.entity(tok, owner=2)
+        if e is None or e[0] == "REGION":
+            continue
+        key = e[0] or e[1].lower()
+        mentions.append((tok.i, e, tok.dep_ in ("nsubj", "nsubjpass")))
+        counts[key] = counts.get(key, 0) + 1
+        first.setdefault(key, e)
+    mentions.sort(key=lambda m: m[0])
+    # people named in full somewhere in the article ("Matt Maley", "Adriane Burnett"): their surnames
+    # alone are people too, whatever the NER calls them later
+    people = {e.root.text.lower() for e in doc_ents(doc)[0] if e.label_ == "PERSON" and len(e) >= 2 and not e.ent_id_
+              and e.root.dep_ != "poss" and not any(t.text in ("'s", "’s") for t in e)}
+    mentions = [m for m in mentions if m[1][0] or " " in m[1][1] or m[1][1].lower() not in people]
+    counts = {}
+    first = {}
+    for _i, e, _s in mentions:
+        key = e[0] or e[1].lower()
+        counts[key] = counts.get(key, 0) + 1
+        first.setdefault(key, e)
     main, dominant = None, False
     if counts:
         key, n = max(counts.items(), key=lambda kv: kv[1])
@@ -1218,7 +1258,7 @@ def _doc_context(doc, ctx) -> dict:
             main = first[key]
             # an article about one company: it is named at least three times, as often as all others together
             dominant = n >= 3 and n * 2 >= sum(counts.values())
-    out = {"mentions": mentions, "main": main, "dominant": dominant}
+    out = {"mentions": mentions, "main": main, "dominant": dominant, "people": people}
     _DOCS.last = (doc, out)
     return out
 
@@ -1302,8 +1342,8 @@ def _subject_from_context(c: _Cand, root, gov, metric, mtok, ctx, doc_ctx):
         if not doc_ctx["dominant"] or (metric is not None and (metric.lower() in _ECONOMY_METRICS or any(
                 w in metric.lower() for w in INDEX_WORDS))):
             return None
-        if _sentence_region(ctx):
-            return None
+        if _sentence_region(ctx) or re.search(r"\baccording to\b", ctx.sent.text, re.I):
+            return None  # a market's, an economy's, or a quoted source's figure
     # another company named in the sentence makes the owner ambiguous
     for ent in sent_ents(ctx.sent):
         if ent.label_ in ("ORG", "PRODUCT") or ent.ent_id_:

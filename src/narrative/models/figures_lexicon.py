@@ -238,7 +238,7 @@ AGENT_NOUNS = {
     "officials", "official", "plans", "plan", "country", "countries", "company", "companies", "firm", "firms",
     "government", "agency", "department", "people", "experts", "leaders", "leader", "executives", "traders",
     "buyers", "shoppers", "sellers", "report", "survey", "study", "analysis", "data", "figures", "statement",
-    "cities", "world", "peer", "lawmaker", "management", "strategist", "spokesperson",
+    "cities", "world", "peer", "lawmaker", "management", "strategist", "spokesperson", "sum",
 }
 # "the company", "its": the words that point back to a company named before
 COREF_NOUNS = {
