@@ -714,8 +714,8 @@ def _metric_direct(c: _Cand, root, ctx: _Ctx):
         if root.dep_ == "pobj" and h.lower_ in ("for", "at") and h.head.lower_ in _PRICE_VERBS:
             return "price"
         if root.dep_ in ("dobj", "attr", "npadvmod") and h.lower_ in ("costs", "cost") and any(
-                ch.dep_ == "nsubj" and (_ent_of(ch) is not None and _ent_of(ch).label_ == "PRODUCT") for ch in h.children):
-            return "price"
+                ch.dep_ == "nsubj" and ch.pos_ == "PROPN" for ch in h.children):
+            return "price"  # "the One X costs $500": a product's price
     return None
 
 
@@ -959,7 +959,7 @@ def extract_figures(sent, article_id: str, sentence_idx: int, resolve_entity: Re
             subj = None
         if metric is not None and metric.lower() in ("it", "they", "company", "which", "that", "m", "mn", "bn", "pct", "%", "percent"):
             metric = None
-        if metric is not None and not isinstance(mtok, str) and mtok is not None and (_is_agent(mtok, ctx) or metric.lower() in CHANGE_NOUNS and c.kind != "money"):
+        if metric is not None and not isinstance(mtok, str) and mtok is not None and (_is_agent(mtok, ctx) or _bare_change(metric, c)):
             metric = None
         change, direction = _change(c, root, gov, direction, ctx)
         if c.sign is not None:
@@ -1080,6 +1080,18 @@ def _is_agent(tok, ctx) -> bool:
     return ent is not None and ent.label_ in ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC") and tok.lower_ not in NO_STRIP_ENT_WORDS
 
 
+_BARE_CHANGE = {"increase", "rise", "growth", "jump", "drop", "decline", "decrease", "surge", "fall", "climb", "gain", "slump"}
+
+
+def _bare_change(metric: str, c: _Cand) -> bool:
+    """"an increase", "gains": the movement, not the thing that moved."""
+    w = metric.lower()
+    w = w[:-1] if w.endswith("s") else w
+    if c.kind == "money" and w in ("gain", "cut", "reduction"):
+        return False  # "a gain of ¥2.5 trillion" is an amount
+    return w in _BARE_CHANGE
+
+
 def _canon_metric(metric: str | None, c: _Cand, text: str = "") -> str | None:
     # "$2.52 a share", "$2.53 in per-share earnings": earnings per share
     after = text[c.end: c.end + 12].lower()
@@ -1094,6 +1106,14 @@ def _canon_metric(metric: str | None, c: _Cand, text: str = "") -> str | None:
     canon = METRIC_CANON.get(low)
     if canon is None and re.search(r"\b(?:shares|stock)$", low) and c.kind in ("percent", "money"):
         canon = "share price"
+    if canon is None:  # "no-vote termination fee" → "termination fee"
+        words = low.split()
+        for k in range(1, len(words) - 1):
+            tail = " ".join(words[k:])
+            if " " in tail and tail in METRIC_CANON:
+                if not set(words[:k]) & {"adjusted", "core", "gross", "operating", "underlying", "organic", "diluted", "basic"}:
+                    canon = METRIC_CANON[tail]
+                break
     if canon is None:
         return metric
     if canon == "share price" and c.kind not in ("percent", "money", "percentage_points"):
