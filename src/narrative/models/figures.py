@@ -549,6 +549,8 @@ def _direction(root, tokens, kind: str, ctx: _Ctx) -> tuple[str, object]:
             return ("up" if w in UP else "down"), h
         if _is_verb(h):
             for p in _children(h, ("prt", "advmod", "acomp")):
+                if p.lower_ == "up" and h.lower_ in ("made", "make", "makes", "making", "took", "take", "takes", "set", "sets", "picked", "wrapped", "ended", "end", "signed", "sign", "showed", "show", "opened"):
+                    continue  # "made up 55% of exports" is a share, not a rise
                 if p.lower_ in ("up", "higher"):
                     return "up", h
                 if p.lower_ in ("down", "lower"):
@@ -962,6 +964,8 @@ def extract_figures(sent, article_id: str, sentence_idx: int, resolve_entity: Re
         if metric is not None and not isinstance(mtok, str) and mtok is not None and (_is_agent(mtok, ctx) or _bare_change(metric, c)):
             metric = None
         change, direction = _change(c, root, gov, direction, ctx)
+        if c.kind in ("percent", "percentage_points") and change == "level" and metric is not None and re.search(r"\b(?:growth|increase|decline|drop|rise)$", metric.lower()):
+            change, direction = "change", ("down" if re.search(r"(?:decline|drop)$", metric.lower()) else (direction if direction != "none" else "up"))
         if c.sign is not None:
             change, direction = "change", ("up" if c.sign == "+" else "down")
         rows.append([c, direction, _canon_metric(metric, c, text), subj, region or region_sent, gov, root, change, mtok])
@@ -1127,6 +1131,15 @@ def _change(c: _Cand, root, gov, direction: str, ctx) -> tuple[str, str]:
     """(level | change | base, direction): what the number is, read from the words that govern it."""
     if c.kind in ("multiple", "qualitative"):
         return "change", direction
+    first = c.tokens[0] if c.tokens else root
+    doc = root.doc
+    after = doc[c.tokens[-1].i + 1] if c.tokens and c.tokens[-1].i + 1 < len(doc) else None
+    # "50 percent off", "a 5 to 10 percent discount": a price cut
+    if c.kind == "percent" and after is not None and after.lower_ in ("off", "discount", "discounts", "markdown"):
+        return "change", "down"
+    # a share in parentheses after its noun: "rechargeable (63.6%)"
+    if first.i > 0 and doc[first.i - 1].text == "(" and after is not None and after.text == ")":
+        return "level", "none"
     t = root
     for _ in range(6):  # climb over the figure's own tokens and its qualifier ("more than", "about")
         h = t.head
@@ -1148,6 +1161,9 @@ def _change(c: _Cand, root, gov, direction: str, ctx) -> tuple[str, str]:
         if not (anc and anc[0] in ("than",) and c.kind == "percent"):
             return "base", direction
     if t.dep_ == "pobj" and hl == "to":
+        return "level", direction
+    # "fell to a record low of 3.7%": the level reached
+    if t.dep_ == "pobj" and hl == "of" and h.head.dep_ == "pobj" and h.head.head.lower_ == "to":
         return "level", direction
     if t.dep_ == "pobj" and hl == "by":
         return "change", direction
