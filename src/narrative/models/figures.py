@@ -669,7 +669,7 @@ def _pp_child_noun(tok, preps=("of", "in"), ctx=None):
     for p in tok.children:
         if p.dep_ == "prep" and p.lower_ in preps:
             for o in p.children:
-                if o.dep_ == "pobj" and o.pos_ in ("NOUN", "PROPN") and o.ent_type_ not in ("DATE", "GPE", "ORG", "LOC", "NORP", "MONEY", "PERCENT"):
+                if o.dep_ == "pobj" and o.pos_ in ("NOUN", "PROPN") and (o.ent_type_ not in ("DATE", "GPE", "ORG", "LOC", "NORP", "MONEY", "PERCENT") or o.lower_ in NO_STRIP_ENT_WORDS):
                     if o.lower_ in ("quarter", "year", "period", "month", "half"):
                         continue
                     return o
@@ -751,6 +751,9 @@ def _metric(c: _Cand, root, gov, ctx: _Ctx):
             n = _pp_child_noun(h, ("in", "of"), ctx)
             if n is not None:
                 return n, None
+            comp = [ch for ch in h.lefts if ch.dep_ == "compound" and ch.pos_ in ("NOUN", "PROPN") and ch.i not in ctx.fig_token_ids]
+            if comp:  # "an 18% revenue increase"
+                return comp[-1], None
             root, h = h, h.head
         elif kind != "count" and h.lower_ not in ("year",) and h.ent_type_ != "DATE":
             return h, None
@@ -976,6 +979,10 @@ def extract_figures(sent, article_id: str, sentence_idx: int, resolve_entity: Re
     for c, direction, metric, subj, region, gov, root, change, mtok in rows:
         if subj is not None and subj[0] is None and " " not in subj[1] and subj[1].lower() in doc_ctx["people"]:
             subj = None  # a person the article names in full
+        if subj is not None and _is_product(subj, sent) and not _owns_metric(subj, mtok) and not _verb_owner(subj, root):
+            # a product named near a company-level figure ("tools such as Lingma, which drove an 18%
+            # revenue increase") is not whose figure it is
+            subj = None
         if subj is None:
             subj = _subject_from_context(c, root, gov, metric, mtok, ctx, doc_ctx)
         chain = _clause_chain(root)
@@ -1107,6 +1114,8 @@ def _canon_metric(metric: str | None, c: _Cand, text: str = "") -> str | None:
     low = metric.lower()
     if low == "earnings" and re.search(r"per-share earnings|earnings per share", text, re.I):
         return "earnings per share"
+    if low == "share" and c.kind == "percent" and re.search(r"\bshare of (?:the )?[\w\s'’-]{0,40}\bmarket\b", text, re.I):
+        return "market share"
     canon = METRIC_CANON.get(low)
     if canon is None and re.search(r"\b(?:shares|stock)$", low) and c.kind in ("percent", "money"):
         canon = "share price"
@@ -1297,6 +1306,50 @@ def _doc_context(doc, ctx) -> dict:
     out = {"mentions": mentions, "main": main, "dominant": dominant, "people": people}
     _DOCS.last = (doc, out)
     return out
+
+
+def _is_product(subj, sent) -> bool:
+    for ent in sent_ents(sent):
+        if ent.label_ == "PRODUCT" and (ent.ent_id_ == subj[0] if subj[0] else ent.text == subj[1]):
+            return True
+    return False
+
+
+def _owns_metric(subj, mtok) -> bool:
+    """Is the product the possessor or a modifier of the metric ("Qwen's downloads", "Doubao users")?"""
+    if mtok is None or isinstance(mtok, str):
+        return False
+    for ch in list(mtok.children) + [a for ch in mtok.children for a in ch.children]:
+        if ch.dep_ in ("poss", "compound", "nmod") and (subj[1].split()[-1] in ch.text or ch.text in subj[1]):
+            return True
+    h = mtok.head  # "users of Qwen", "downloads for Doubao"
+    if h.dep_ == "prep" and False:
+        return True
+    for p in mtok.children:
+        if p.dep_ == "prep" and p.lower_ in ("of", "for", "at", "on"):
+            for o in p.children:
+                if o.text in subj[1] or subj[1].split()[-1] in o.text:
+                    return True
+    return False
+
+
+def _verb_owner(subj, root) -> bool:
+    """Is the product the subject of the figure's own verb ("DingTalk serves 26 million enterprises")?
+    A relative pronoun ("tools such as Lingma, which drove ...") is not."""
+    t = root
+    for _ in range(8):
+        if t.head.i == t.i:
+            return False
+        t = t.head
+        if _is_verb(t):
+            break
+    for sj in _children(t, ("nsubj", "nsubjpass")):
+        if sj.tag_ == "WDT" or sj.lower_ in ("which", "that", "who"):
+            return False
+        names = [sj] + [ch for ch in sj.children if ch.dep_ in ("compound", "poss")]
+        if any(n.text in subj[1] or subj[1].split()[-1] in n.text for n in names):
+            return True
+    return False
 
 
 def _sentence_region(ctx) -> bool:

@@ -131,6 +131,7 @@ LEVEL_VERBS_AS_METRIC = {
     "earn": "earnings", "earned": "earnings", "earns": "earnings",
     "borrow": "borrowing", "borrowed": "borrowing",
     "acquire": "acquisition", "acquired": "acquisition", "buy": "acquisition", "bought": "acquisition",
+    "commit": "investment", "commits": "investment", "committed": "investment", "committing": "investment",
 }
 ALWAYS_VERB_METRIC = {"investment", "spending", "cost", "loss", "valuation"}
 COUNT_NOUNS_STRONG = {
