@@ -876,6 +876,14 @@ def _subject(metric_tok, inner_subject, verb_company, c: _Cand, root, ctx: _Ctx)
             if h.lower_ in _FINDING_VERBS:
                 t = h
                 continue  # "the Labor Department found that ...": a source
+            if h.lower_ in _SPEECH_VERBS and t.dep_ in ("ccomp", "parataxis", "dobj"):
+                # the speaker of a quote owns its figure only when the alias table knows it as a company
+                sp = next(iter(_children(h, ("nsubj",))), None)
+                e = ctx.entity(sp, owner=1) if sp is not None else None
+                if e is not None and e[0] not in (None, "REGION"):
+                    return e
+                t = h
+                continue
             for s in _children(h, ("nsubj", "nsubjpass")):
                 if s.i in ctx.fig_token_ids:
                     continue
@@ -1027,9 +1035,12 @@ def _is_company_at(sent, off: int, ctx: _Ctx) -> bool:
 
 def _inherit(rows) -> None:
     """Figures of one clause share what one of them found: "revenue was $3bn, up 5%" → both up."""
+    chains = [_clause_chain(r[6]) for r in rows]
     for i, row in enumerate(rows):
         c, direction, metric, subj = row[:4]
-        others = sorted((r for j, r in enumerate(rows) if j != i), key=lambda r: abs(r[0].start - c.start))
+        # only from figures of the same clause, or of a clause one hangs from: never from another clause
+        others = sorted((r for j, r in enumerate(rows) if j != i and (chains[j][0] in chains[i] or chains[i][0] in chains[j])),
+                        key=lambda r: abs(r[0].start - c.start))
         if metric is None:
             for r in others:
                 if r[2] is not None:
