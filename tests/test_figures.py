@@ -261,3 +261,96 @@ def test_gold_set_thresholds(pipeline):
     assert res["direction"] >= 0.90, res
     assert res["metric+subject"] >= 0.75, res
     assert res["period"] >= 0.85, res
+
+
+# ----------------------------------------------------------------------------- issue 12: real-article behaviour
+# Sentences written for these tests; whole documents go through the pipeline so that the document
+# context (the company an article is about, "the company", "its") is the one the annotator sees.
+
+
+def doc_figs(pipeline, text):
+    """Every figure of a multi-sentence document, in order."""
+    nlp, resolve = pipeline
+    doc = nlp(text)
+    return [f for i, sp in enumerate(doc.sents) for f in extract_figures(sp, "d1", i, resolve)]
+
+
+def test_the_company_and_its_point_back_to_the_article_company(pipeline):
+    text = ("Gadgetron Inc. reported results on Tuesday. Gadgetron said demand for its drones was strong. "
+            "The company's revenue rose 12% to $4.1 billion in the third quarter. "
+            "Its net income fell 3%.")
+    fs = doc_figs(pipeline, text)
+    assert [(f.surface, f.subject) for f in fs] == [("12%", "Gadgetron Inc."), ("$4.1 billion", "Gadgetron Inc."), ("3%", "Gadgetron Inc.")]
+    assert all(f.subject_id is None for f in fs)  # untracked: kept by name
+
+
+def test_people_places_and_sources_are_not_subjects(pipeline):
+    fs = figs(pipeline,
+              "According to data from the statistics office, household wealth reached 855 billion euros in 2023.",
+              "Finance Minister Jane Doe said the deficit narrowed to 3.1% of GDP.",
+              "Germany's DAX rose 0.78 per cent.")
+    assert [f.subject for f in fs[0]] == [None]
+    assert [f.subject for f in fs[1]] == [None]
+    assert [(f.metric, f.subject) for f in fs[2]] == [("DAX", None)]
+
+
+def test_a_product_near_a_company_figure_is_not_its_subject(pipeline):
+    (f,) = one(pipeline, "Demand is driven by tools such as the Lingma coding assistant, which have driven an 18% revenue increase.")
+    assert (f.metric, f.subject_id, f.change, f.direction) == ("revenue", None, "change", "up")
+    (g,) = one(pipeline, "Lingma's downloads rose 40% in May.")
+    assert g.subject_id == "lingma"  # the product's own figure
+
+
+def test_metric_from_the_construction_not_a_nearby_noun(pipeline):
+    fs = figs(pipeline,
+              "The country accounts for 11% of global emissions.",
+              "Other sources of light are kerosene (12.8%) and candles (2.6%).",
+              "She was given £5,000 worth of clothes.",
+              "Home Depot reported $2.53 in per-share earnings; analysts predicted $2.52 a share.",
+              "Over the past three years, the company has committed $53 billion to AI infrastructure.")
+    assert [f.metric for f in fs[0]] == ["global emissions"]
+    assert [(f.metric, f.change, f.direction) for f in fs[1]] == [("kerosene", "level", "none"), ("candles", "level", "none")]
+    assert [f.metric for f in fs[2]] == ["clothes"]
+    assert [f.metric for f in fs[3]] == ["earnings per share", "earnings per share"]
+    assert [f.metric for f in fs[4]] == ["investment"]
+
+
+def test_level_change_and_base(pipeline):
+    fs = one(pipeline, "The valuation was slashed from $47 billion to $8 billion.")
+    assert [(f.value, f.change, f.direction) for f in fs] == [(47e9, "base", "down"), (8e9, "level", "down")]
+    fs = one(pipeline, "Sales rose 5% to $3 billion, compared with $2.9 billion a year earlier.")
+    assert [(f.surface, f.change) for f in fs] == [("5%", "change"), ("$3 billion", "level"), ("$2.9 billion", "base")]
+    fs = one(pipeline, "Native ads on mobile earn a CPM that is 30% lower than on desktops.")
+    assert [(f.value, f.change, f.direction) for f in fs] == [(30, "change", "down")]
+
+
+def test_period_is_the_figures_own_and_comparison_is_a_basis(pipeline):
+    fs = one(pipeline, "Moonshot AI raised $1.2 billion on Wednesday at a valuation of $9.5 billion, up from $3.3 billion in 2024.")
+    assert [(f.value, f.period) for f in fs] == [(1.2e9, None), (9.5e9, None), (3.3e9, "2024")]
+    (f,) = one(pipeline, "Truck sales are down 5 percent from the year-to-date period last year.")
+    assert f.period is None and f.basis is not None
+    (f,) = one(pipeline, "The Hang Seng index fell 2.1% on Monday.")
+    assert f.period == "Monday"  # a market move on that day
+    fs = one(pipeline, "Food products made up 55% of exports in 2014, and the number of dairy cows doubled between 1990 and 2007.")
+    assert [(f.surface, f.period, f.direction) for f in fs] == [("55%", "2014", "none"), ("doubled", "1990-2007", "up")]
+
+
+def test_no_false_figures_on_real_text_shapes(pipeline):
+    texts = [
+        "The startup doubles down on efforts to make its app stickier.",
+        "Friends can be a double-edged sword, he said.",
+        "The console weighs 8.4 pounds.",
+        "Floods displaced thousands and killed 185 people.",
+        "The headset has a resolution of 1800 x 1920 per eye.",
+        "Single-digit temperatures quickly ballooned into the 50s.",
+    ]
+    assert [f.surface for fs in figs(pipeline, *texts) for f in fs] == []
+
+
+def test_table_signs_dollar_lists_and_hyphenated_scales(pipeline):
+    (f,) = one(pipeline, "Gmail 17.8 MB 7.6 MB (-57%)")
+    assert (f.value, f.change, f.direction) == (57, "change", "down")
+    fs = one(pipeline, "Its main trading partners are China (NZ$27.8b) and Australia ($26.2b).")
+    assert [(f.value, f.currency) for f in fs] == [(27.8e9, "NZD"), (26.2e9, "NZD")]
+    (f,) = one(pipeline, "A key vote on its proposed $5-billion takeover is due next week.")
+    assert (f.value, f.currency, f.metric) == (5e9, "USD", "deal value")

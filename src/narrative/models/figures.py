@@ -121,7 +121,7 @@ def _num(s: str) -> float:
 def _scale(s: str | None) -> float:
     if not s:
         return 1.0
-    return SCALES.get(s.strip().lower(), 1.0)
+    return SCALES.get(s.strip().strip("-").lower(), 1.0)
 
 
 def _yen(text: str) -> str:
@@ -510,6 +510,11 @@ def _children(t, deps):
     return [c for c in t.children if c.dep_ in deps]
 
 
+# verbs whose particle "up" is no rise: "made up 55% of exports", "took up", "set up"
+_NOT_MOVES = {"made", "make", "makes", "making", "took", "take", "takes", "set", "sets", "picked", "wrapped", "ended",
+              "end", "signed", "sign", "showed", "show", "opened", "add", "adds", "added"}
+
+
 def _direction(root, tokens, kind: str, ctx: _Ctx) -> tuple[str, object]:
     """(direction, governing token)."""
     # figure word itself ("doubled", "halved", "triple-digit growth")
@@ -528,7 +533,7 @@ def _direction(root, tokens, kind: str, ctx: _Ctx) -> tuple[str, object]:
     j = first.i - 1
     while j >= ctx.sent.start and doc[j].lower_ in ("about", "around", "roughly", "nearly", "almost", "more", "than", "over", "some", "by", "just", "only", "a", "an", "as", "much", "fully", "sharply"):
         j -= 1
-    if j >= ctx.sent.start and doc[j].lower_ in ("up", "down"):
+    if j >= ctx.sent.start and doc[j].lower_ in ("up", "down") and not (doc[j].dep_ == "prt" and doc[j].head.lower_ in _NOT_MOVES):
         return ("up" if doc[j].lower_ == "up" else "down"), doc[j]
     t = root
     for _ in range(8):
@@ -549,7 +554,7 @@ def _direction(root, tokens, kind: str, ctx: _Ctx) -> tuple[str, object]:
             return ("up" if w in UP else "down"), h
         if _is_verb(h):
             for p in _children(h, ("prt", "advmod", "acomp")):
-                if p.lower_ == "up" and h.lower_ in ("made", "make", "makes", "making", "took", "take", "takes", "set", "sets", "picked", "wrapped", "ended", "end", "signed", "sign", "showed", "show", "opened"):
+                if p.lower_ == "up" and h.lower_ in _NOT_MOVES:
                     continue  # "made up 55% of exports" is a share, not a rise
                 if p.lower_ in ("up", "higher"):
                     return "up", h
@@ -691,7 +696,7 @@ def _metric_direct(c: _Cand, root, ctx: _Ctx):
         # "AI revenue accounted for 20% of cloud revenue": the share is the verb's subject's
         v = root.head.head if root.dep_ == "pobj" else root.head
         vs = next((ch for ch in v.children if ch.dep_ == "nsubj"), None) if v.lower_ in _SHARE_OF_VERBS else None
-        owner_noun = vs is not None and vs.pos_ == "NOUN" and _ent_of(vs) is None
+        owner_noun = vs is not None and vs.pos_ == "NOUN" and _ent_of(vs) is None and vs.lower_ not in AGENT_NOUNS
         if n is not None and not owner_noun and n.i not in ctx.fig_token_ids and ctx.entity(n) is None and n.lower_ not in AGENT_NOUNS:
             return n
     # a figure in parentheses right after a noun: "rechargeable (63.6%)", "in-feed units (30%)"
@@ -699,7 +704,8 @@ def _metric_direct(c: _Cand, root, ctx: _Ctx):
     doc = root.doc
     if first.i - 2 >= ctx.sent.start and doc[first.i - 1].text == "(":
         prev = doc[first.i - 2]
-        if prev.pos_ in ("NOUN", "ADJ", "PROPN") and _ent_of(prev) is None and prev.lower_ not in AGENT_NOUNS:
+        ent = _ent_of(prev)
+        if prev.pos_ in ("NOUN", "ADJ", "PROPN") and (ent is None or ent.label_ not in ("PERSON", "ORG", "GPE", "NORP", "LOC") or prev.is_lower) and prev.lower_ not in AGENT_NOUNS:
             return prev
     # "worth": "£5,000 worth of clothes", "accommodation worth more than £20,000"
     h = root.head
@@ -1099,7 +1105,8 @@ def _is_agent(tok, ctx) -> bool:
     if tok.lower_ in AGENT_NOUNS:
         return True
     ent = _ent_of(tok)
-    return ent is not None and ent.label_ in ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC") and tok.lower_ not in NO_STRIP_ENT_WORDS
+    return (ent is not None and ent.label_ in ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC") and not tok.is_lower
+            and tok.lower_ not in NO_STRIP_ENT_WORDS)
 
 
 _BARE_CHANGE = {"increase", "rise", "growth", "jump", "drop", "decline", "decrease", "surge", "fall", "climb", "gain", "slump"}
@@ -1154,6 +1161,13 @@ def _change(c: _Cand, root, gov, direction: str, ctx) -> tuple[str, str]:
     first = c.tokens[0] if c.tokens else root
     doc = root.doc
     after = doc[c.tokens[-1].i + 1] if c.tokens and c.tokens[-1].i + 1 < len(doc) else None
+    # "from $47 billion to $8 billion", read from the words (the parse often makes it one quantity)
+    qs = c.qual_start if c.qual_start is not None else c.start
+    before = ctx.sent.text[max(0, qs - 70): qs]
+    if re.search(r"\bfrom\s+\S[^.;]{0,50}\bto\s*$", before, re.I):
+        return "level", direction
+    if re.search(r"\bfrom\s*$", before, re.I):
+        return "base", direction
     # "50 percent off", "a 5 to 10 percent discount": a price cut
     if c.kind == "percent" and after is not None and after.lower_ in ("off", "discount", "discounts", "markdown"):
         return "change", "down"
