@@ -554,6 +554,23 @@ M007_DOCS = {
 MIGRATIONS.append((7, "digests: per-recipient delivery, digest date, message id, attempts", "\n".join([M007_DIGEST_DELIVERY, *_comments_sql(M007_DOCS)])))
 
 
+# 008: a figure keeps the name of an untracked company (subject_id NULL), what the number is (a level, a
+# change or the base of a change) and its comparison basis (year on year is not a period).
+M008_FIGURE_FIELDS = """
+ALTER TABLE figures ADD COLUMN subject VARCHAR;
+ALTER TABLE figures ADD COLUMN change VARCHAR;
+ALTER TABLE figures ADD COLUMN basis VARCHAR;
+"""
+M008_DOCS = {
+    "figures": (M002_DOCS["figures"][0], {
+        "subject": "The company the figure is about as the text names it (also when it is not tracked: subject_id NULL).",
+        "change": "level (a value: revenue of $5bn) | change (a difference: up 5%) | base (what a change is measured from: from $3bn).",
+        "basis": "Comparison basis of a change (YoY, QoQ, a base year); not a period.",
+    }),
+}
+MIGRATIONS.append((8, "figures: subject name, change (level/change/base), comparison basis", "\n".join([M008_FIGURE_FIELDS, *_comments_sql(M008_DOCS)])))
+
+
 # 009: aggregator entries that could not be resolved to the publisher's article are kept as headlines
 # (no body: counted in volume and share of voice, never annotated), and the feeds found on each
 # publisher's site (discovered once, then read from here).

@@ -53,6 +53,7 @@ def annotation_rows(annotations: Iterable[ArticleAnnotation], models: dict[str, 
                 "surface": f.surface, "kind": f.kind, "value": f.value, "value_high": f.value_high, "unit": f.unit,
                 "currency": f.currency, "qualifier": f.qualifier, "direction": f.direction, "metric": f.metric,
                 "subject_id": f.subject_id, "period": f.period, "region": f.region, "model": models.get("figures", "none"),
+                "subject": f.subject, "change": getattr(f, "change", None), "basis": getattr(f, "basis", None),
             })
         for e in ann.entity_sentiments:
             out["entity_sentiment"].append({

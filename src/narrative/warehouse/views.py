@@ -57,9 +57,9 @@ VIEWS: dict[str, tuple[str, str]] = {
     ),
     "figure_facts": (
         "Every figure of the current extractor with its subject, article day, site and URL: figure_timeline without the sentence text, for aggregates.",
-        """SELECT a.published_at, a.day, f.subject_id, e.name AS subject, f.metric, f.period, f.kind, f.value,
+        """SELECT a.published_at, a.day, f.subject_id, coalesce(e.name, f.subject) AS subject, f.metric, f.period, f.kind, f.value,
                   f.value_high, f.currency, f.qualifier, f.direction, f.surface, a.site, a.title, a.canonical_url AS url,
-                  f.article_id, f.sentence_idx
+                  f.article_id, f.sentence_idx, f.change, f.basis
            FROM figures f
            JOIN annotated_articles a ON a.id = f.article_id
            LEFT JOIN entities e ON e.id = f.subject_id
