@@ -247,6 +247,7 @@ def serve(s: Settings, config: str | None, overrides: dict, cron: str, tz: str, 
     """Register the deployment, serve it until SIGINT/SIGTERM, then leave nothing running. Returns an exit code."""
     validate_schedule(cron, tz)
     old = {sig: signal.signal(sig, _raise_stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    old[signal.SIGINT] = signal.getsignal(signal.SIGINT)  # _run points Ctrl-C at the runner's graceful stop
     server: LocalPrefectServer | None = None
     try:
         api_url = os.environ.get("PREFECT_API_URL")
@@ -303,4 +304,13 @@ def _run(s: Settings, config, overrides, cron, tz, interval, api_url, echo) -> N
              f"warehouse {s.db}. Ctrl-C or SIGTERM stops it.")
         import asyncio
 
+        def on_sigint(_signum, _frame):
+            # Ctrl-C: the runner's graceful stop, as for SIGTERM (asyncio's own SIGINT handling would only
+            # cancel the polling task, and serve would go on); a second Ctrl-C does not wait
+            if runner.stopping or not runner.started:
+                raise KeyboardInterrupt
+            echo("Stopping (SIGINT) ...")
+            runner.handle_sigterm()
+
+        signal.signal(signal.SIGINT, on_sigint)
         asyncio.run(runner.start())
