@@ -85,6 +85,10 @@ from .records import Figure
 
 Resolver = Callable[[str], "str | None"]
 
+# 2: subjects, metrics and periods read for real articles (document context, the figure's own clause),
+# `change` and `basis` (issue 12)
+VERSION = "2"
+
 CHANGE_NOUNS = {
     "growth", "increase", "rise", "drop", "decline", "gain", "jump", "fall", "cut", "reduction", "surge",
     "slump", "plunge", "decrease", "expansion", "contraction", "climb", "slide", "improvement", "hike",
@@ -651,6 +655,20 @@ def _verb_metric(v, ctx: _Ctx, depth=0, fig_root=None):
         return _verb_metric(h, ctx, depth + 1)
     if obj is not None:
         return obj, None
+    if subj is None and v.i > ctx.sent.start:
+        # no subject in the parse ("According to X, the net worth of ... reached"): the noun phrase
+        # right before the verb, up to where a name begins
+        t, best = v.doc[v.i - 1], None
+        for _ in range(6):
+            if t.i in ctx.fig_token_ids or t.i < ctx.sent.start:
+                break
+            if t.pos_ == "NOUN" and _ent_of(t) is None and t.lower_ not in AGENT_NOUNS:
+                best = t
+            if t.head.i == t.i or t.head.i >= v.i or _ent_of(t.head) is not None:
+                break
+            t = t.head
+        if best is not None:
+            return best, None
     return None, None
 
 
