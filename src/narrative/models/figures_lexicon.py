@@ -245,7 +245,8 @@ AGENT_NOUNS = {
 COREF_NOUNS = {
     "company", "firm", "group", "retailer", "bank", "lender", "insurer", "carrier", "airline", "automaker",
     "carmaker", "chipmaker", "startup", "brand", "giant", "conglomerate", "business", "operator", "platform",
-    "maker", "manufacturer", "developer", "stock", "shares",
+    "maker", "manufacturer", "developer", "stock", "shares", "agency", "department", "council", "municipality",
+    "ministry", "university", "institute", "fund",
 }
 COREF_PRONOUNS = {"it", "its", "they", "their", "we", "our"}
 # counted nouns that are not economic quantities, and words around counts of casualties
