@@ -51,12 +51,12 @@ def test_failed_load_rolls_back_everything(tmp_path):
         assert wh.con.execute("SELECT count(*) FROM feeds").fetchone()[0] == 0
 
 
-def test_interrupted_run_is_marked_failed_at_next_start(tmp_path):
+def test_interrupted_run_is_marked_interrupted_at_next_start(tmp_path):
     with Warehouse.open(tmp_path / "w.duckdb") as wh:
         wh.begin_run("r1", "test", "h")
     with Warehouse.open(tmp_path / "w.duckdb") as wh:
         wh.begin_run("r2", "test", "h")
-        assert wh.con.execute("SELECT status FROM runs WHERE id = 'r1'").fetchone()[0] == "failed"
+        assert wh.con.execute("SELECT status FROM runs WHERE id = 'r1'").fetchone()[0] == "interrupted"
 
 
 def test_locked_file_gives_a_clear_message(tmp_path):
