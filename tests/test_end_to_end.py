@@ -129,7 +129,7 @@ def test_digest_written(demo_run):
 
 
 def test_conflicting_capex_reports_surface_as_a_conflict(con):
-    rows = con.execute("SELECT claims FROM figure_conflicts WHERE subject_id = 'alibaba' AND metric ILIKE '%capital expenditure%' "
+    rows = con.execute("SELECT claims FROM figure_conflicts WHERE subject_id = 'alibaba' AND metric = 'capex' "
                        "AND kind = 'money'").fetchall()
     assert rows, "the two capex figures (RMB 38.6bn vs RMB 31.5bn) must conflict"
     claims = " ".join(rows[0][0])
