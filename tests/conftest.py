@@ -53,3 +53,16 @@ def demo_run(tmp_path_factory, demo_server):
     first = run_daily(s, out, trigger="test", show_progress=False)
     second = run_daily(s, out, trigger="test", show_progress=False)
     return {"settings": s, "out": out, "first": first, "second": second, "db": str(out / "narrative.duckdb")}
+
+
+@pytest.fixture()
+def smtp():
+    """A real SMTP server on 127.0.0.1: yields (sink, port); sink.messages holds the envelopes received."""
+    from smtp_sink import Sink, start_server
+
+    sink = Sink()
+    ctl = start_server(sink)
+    try:
+        yield sink, ctl.port
+    finally:
+        ctl.stop()

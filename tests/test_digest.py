@@ -9,14 +9,12 @@ import datetime as dt
 import email
 import os
 import re
-import socket
 import ssl
 from dataclasses import replace
 from email import policy
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from narrative.digest.compose import Options, compose
 from narrative.digest.render import HTML_LIMIT, render_html, render_text
@@ -24,6 +22,9 @@ from narrative.digest.sentences import pick_summary, reads_alone, split_sentence
 from narrative.flows.digesting import make_digest
 from narrative.flows.settings import Settings, load_settings
 from narrative.warehouse.db import Warehouse
+from smtp_sink import Sink
+from smtp_sink import free_port as _free_port
+from smtp_sink import start_server as _server
 
 GOLDEN = Path(__file__).parent / "data" / "digest_golden.txt"
 DAY = dt.date(2026, 3, 10)
@@ -228,30 +229,6 @@ def test_smtp_password_only_from_the_environment(tmp_path):
 
 # -- delivery through a real SMTP server --------------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Sink:
-    """Keeps what it receives; answers 451 to the first `fail_first` DATA commands."""
-
-    def __init__(self, fail_first: int = 0):
-        self.messages, self.fail_first, self.tries = [], fail_first, 0
-
-    async def handle_DATA(self, server, session, envelope):
-        self.tries += 1
-        if self.tries <= self.fail_first:
-            return "451 4.3.0 Try again later"
-        self.messages.append(envelope)
-        return "250 OK"
-
-
-def _server(handler, **kw) -> Controller:
-    ctl = Controller(handler, hostname="127.0.0.1", port=_free_port(), **kw)
-    ctl.start()
-    return ctl
 
 
 def test_each_recipient_gets_one_message_once(wh, tmp_path):

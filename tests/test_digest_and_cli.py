@@ -9,37 +9,12 @@ import subprocess
 import sys
 from dataclasses import replace
 
-import pytest
-from aiosmtpd.controller import Controller
 
 from narrative.cli import build_parser, main
 from narrative.flows.digesting import make_digest
 from narrative.warehouse.db import Warehouse
 
 
-class Sink:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope)
-        return "250 OK"
-
-
-@pytest.fixture()
-def smtp():
-    import socket
-
-    with socket.socket() as sock:  # a free port: aiosmtpd's readiness check cannot use port 0
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    sink = Sink()
-    ctl = Controller(sink, hostname="127.0.0.1", port=port)
-    ctl.start()
-    try:
-        yield sink, ctl.port
-    finally:
-        ctl.stop()
 
 
 def test_digest_sent_over_smtp(demo_run, smtp, tmp_path):

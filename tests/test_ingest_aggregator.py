@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from conftest import SHARED
-from narrative.demo.server import Resource, SiteServer, corpus_routes
+from narrative.demo.server import Resource, SiteServer
 from narrative.demo.site import AGGREGATOR_HOST, AGGREGATOR_ONLY, SEARCH_PATH, SITES, canonical_url
 from narrative.demo.corpus import load_corpus
 from narrative.extractors.aggregator import headline_text, is_aggregator_link

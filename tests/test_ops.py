@@ -10,7 +10,6 @@ import socket
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from narrative.cli import exits, main
 from narrative.warehouse.db import Warehouse
@@ -19,27 +18,6 @@ from narrative.warehouse.runlock import RunLock
 ROOT = Path(__file__).resolve().parents[1]
 
 
-class Sink:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope)
-        return "250 OK"
-
-
-@pytest.fixture()
-def smtp():
-    with socket.socket() as sock:  # a free port: aiosmtpd's readiness check cannot use port 0
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    sink = Sink()
-    ctl = Controller(sink, hostname="127.0.0.1", port=port)
-    ctl.start()
-    try:
-        yield sink, port
-    finally:
-        ctl.stop()
 
 
 def _closed_port() -> int:
