@@ -97,7 +97,11 @@ def cmd_digest(args) -> int:
     if args.preview and paths:
         _preview(Path(paths[1]), s.chromium)
     print(f"digest: {status}")
-    return 1 if status.startswith("failed") else 0
+    if status.startswith("failed"):  # recorded in `digests`; a scheduler sees the send failed (README: Exit codes)
+        from .exits import RUN_FAILED
+
+        return RUN_FAILED
+    return 0
 
 
 def _preview(html: Path, chromium: str | None) -> None:

@@ -230,7 +230,8 @@ def window_figures(wh: Warehouse, since: datetime, until: datetime) -> list[dict
 
 def figure_disagreements(wh: Warehouse, since: datetime, until: datetime, limit: int = 5) -> list[dict]:
     """figure_conflicts that a figure stated in the window takes part in, each with every source's claim
-    (site, figure as written, URL, newest statement per site)."""
+    (site, figure as written, URL, newest statement per site) made before the window's end: a past day's
+    digest never cites an article published after it."""
     return rows(wh, """
         WITH new AS (
             SELECT DISTINCT subject_id, lower(metric) AS metric, period, kind, coalesce(currency, '') AS currency,
@@ -247,6 +248,7 @@ def figure_disagreements(wh: Warehouse, since: datetime, until: datetime, limit:
                    arg_max(f.url, f.published_at) AS url, max(f.published_at) AS published_at
             FROM c JOIN figure_facts f ON f.subject_id = c.subject_id AND lower(f.metric) = c.metric AND f.period = c.period
                  AND f.kind = c.kind AND coalesce(f.currency, '') = c.currency AND f.value IS NOT NULL
+                 AND f.published_at < ?
                  AND (CASE WHEN f.kind IN ('percent', 'percentage_points') AND coalesce(f.direction, 'none') IN ('up', 'down')
                            THEN 'change' ELSE 'level' END) = c.shape
             GROUP BY ALL)
@@ -254,7 +256,7 @@ def figure_disagreements(wh: Warehouse, since: datetime, until: datetime, limit:
                list({'site': cl.site, 'surface': cl.surface, 'value': cl.value, 'url': cl.url} ORDER BY cl.value DESC, cl.site) AS claims
         FROM c JOIN claims cl USING (subject_id, metric, period, kind, currency, shape)
         GROUP BY c.subject_id, c.subject, c.metric, c.period, c.kind, c.spread
-        ORDER BY c.spread DESC, c.subject, c.metric""", [since, until, limit])
+        ORDER BY c.spread DESC, c.subject, c.metric""", [since, until, limit, until])
 
 
 def extreme_tone_article(wh: Warehouse, since: datetime, until: datetime, root: str, highest: bool) -> dict | None:

@@ -1,0 +1,69 @@
+"""Acceptance checks of the digest found in review: a past day's digest cites nothing published after it,
+and `narrative digest --send` exits with the documented codes (0 sent / already sent, 4 a failed send,
+2 bad usage) through a real SMTP server (aiosmtpd on 127.0.0.1) and a real DuckDB file."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from narrative.cli import exits, main
+from narrative.flows.digesting import make_digest
+from narrative.warehouse.db import Warehouse
+from smtp_sink import Sink, free_port, start_server
+from test_digest import DAY, MODELS, NOW, _article, _ts, build_warehouse, settings
+
+
+def _later_claim(wh: Warehouse) -> None:
+    """Two days after DAY a third source states Alibaba's Q4 2025 capex as RMB 45 billion."""
+    art = _article("late1", "Late Wire", "Alibaba's capex, revisited", _ts(12, 4), summary="Alibaba spent more than thought.")
+    wh.load({"articles": [art],
+             "figures": [{"article_id": "late1", "sentence_idx": 0, "start_char": 0, "subject_id": "alibaba",
+                          "metric": "capital expenditure", "surface": "RMB 45 billion", "kind": "money", "value": 45e9,
+                          "currency": "CNY", "direction": "none", "period": "Q4 2025", "model": MODELS["figures"]}]},
+            "r2", index=False)
+
+
+def test_a_past_days_disagreement_cites_nothing_published_after_it(tmp_path):
+    wh = build_warehouse(tmp_path / "w.duckdb")
+    try:
+        _later_claim(wh)
+        s = settings(tmp_path)
+        _, status = make_digest(wh, s, str(tmp_path / "out"), None, date=DAY.isoformat(), dry_run=True, now=NOW)
+        assert status == "dry run: nothing sent"
+        text = (tmp_path / "out" / "digest.eml").read_bytes().decode("utf-8", "replace")
+        assert "RMB 38.6 billion" in text and "RMB 31.5 billion" in text  # the day's own disagreement is still there
+        assert "Late Wire" not in text and "RMB 45 billion" not in text and "latewire.example" not in text
+        # the digest of the later day does see it
+        _, status = make_digest(wh, s, str(tmp_path / "later"), None, date=(DAY + dt.timedelta(days=2)).isoformat(), dry_run=True, now=NOW)
+        assert "RMB 45 billion" in (tmp_path / "later" / "digest.html").read_text()
+    finally:
+        wh.close()
+
+
+def test_digest_send_exit_codes(tmp_path, monkeypatch, capsys):
+    build_warehouse(tmp_path / "w.duckdb").close()
+    db = str(tmp_path / "w.duckdb")
+    cfg = tmp_path / "n.toml"
+    base = (f'[narrative]\ntimezone = "Asia/Shanghai"\ndigest_to = ["analyst@example.com"]\nsmtp_attempts = 2\n'
+            f'smtp_backoff = 0.01\nsmtp_host = "127.0.0.1"\n')
+    monkeypatch.delenv("NARRATIVE_SMTP_PASSWORD", raising=False)
+    # nothing listening: retried, recorded as failed, reported, exit 4 (README: Exit codes)
+    cfg.write_text(base + f"smtp_port = {free_port()}\n")
+    assert main(["digest", "--config", str(cfg), "--db", db, "--date", DAY.isoformat(), "--send"]) == exits.RUN_FAILED
+    assert "digest: failed: 1 of 1 not sent" in capsys.readouterr().out
+    with Warehouse.open(db, read_only=True) as wh:
+        assert wh.con.execute("SELECT status, attempts FROM digests WHERE recipient = 'analyst@example.com'").fetchall() == [("failed", 2)]
+    # a real server: sent (0), the same date again refused (0, nothing sent), --resend sends again
+    sink = Sink()
+    ctl = start_server(sink)
+    try:
+        cfg.write_text(base + f"smtp_port = {ctl.port}\n")
+        args = ["digest", "--config", str(cfg), "--db", db, "--date", DAY.isoformat(), "--send"]
+        assert main(args) == exits.OK and len(sink.messages) == 1
+        assert main(args) == exits.OK and len(sink.messages) == 1
+        assert "digest: already sent" in capsys.readouterr().out
+        assert main(args + ["--resend"]) == exits.OK and len(sink.messages) == 2
+    finally:
+        ctl.stop()
+    # bad usage: --send with --dry-run
+    assert main(["digest", "--config", str(cfg), "--db", db, "--send", "--dry-run"]) == exits.USAGE
