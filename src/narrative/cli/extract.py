@@ -20,7 +20,7 @@ from .options import settings_for
 
 def register(sub, common, commands: dict) -> None:
     """Add this group's subcommands (each with `common(p)` for --config/--db) and their handlers."""
-    p = sub.add_parser("extract", help="print what the pipeline extracts from saved pages (one JSON line per page)",
+    p = sub.add_parser("extract", help="print what the pipeline extracts from saved pages (one JSON line per input, a summary on stderr)",
                        description="HTML files, .html.gz files, folders of them, or WARC files (whose records carry each "
                                    "page's URL). Prints one row for every input (page, or WARC record of a page): path, url, title, "
                                    "authors, published_at, site, language, text, or `skipped` with its reason (not_http, "
@@ -39,7 +39,7 @@ def register(sub, common, commands: dict) -> None:
     common(p)
     p.add_argument("action", choices=["check", "discover"], help="check: parse the feeds given; discover: find a site's feeds")
     p.add_argument("targets", nargs="+", metavar="URL|FILE", help="feeds to check (URLs or files), or the site to search")
-    p.add_argument("--json", action="store_true", help="one JSON line per feed (check: source, title, entries, problems)")
+    p.add_argument("--json", action="store_true", help="one JSON line per feed (check: source, title, entries, problems, aggregator_links, publishers)")
     commands["feeds"] = cmd_feeds
 
     p = sub.add_parser("replay", help="run the daily flow over saved pages (folders of HTML, WARC files) instead of fetching",
@@ -108,6 +108,7 @@ def cmd_feeds(args) -> int:
 
 
 def _feeds_check(args) -> int:
+    from ..extractors.aggregator import is_aggregator_link, publisher_key
     from ..extractors.feeds import parse_feed
     from ..extractors.records import FeedResult
     from ..flows.steps import read_feed
@@ -124,12 +125,20 @@ def _feeds_check(args) -> int:
             r = read_feed(fetcher, src, None, None)
         assert isinstance(r, FeedResult)
         bad += r.status == "failed"
+        agg = [e for e in r.entries if is_aggregator_link(e.url)]
+        publishers = sorted({publisher_key(e.source_url) for e in agg if e.source_url})
         if args.json:
             print(json.dumps({"source": src, "title": r.title, "entries": len(r.entries), "items": r.items,
-                              "format": r.version, "status": r.status, "problems": list(r.problems)}, ensure_ascii=False))
+                              "format": r.version, "status": r.status, "problems": list(r.problems),
+                              "aggregator_links": len(agg), "publishers": publishers}, ensure_ascii=False))
         else:
             problems = "; ".join(r.problems) if r.problems else "no problems"
             print(f"{src}\n  {r.status}: {len(r.entries)} entries, title {r.title!r}, format {r.version or '?'}\n  {problems}")
+            if agg:
+                print(f"  aggregator: {len(agg)} of {len(r.entries)} entries link to an aggregator's script page (never "
+                      f"fetched); each is resolved through its publisher's own feeds, or kept as a headline without a "
+                      f"body ({len(publishers)} publishers: {', '.join(publishers[:5])}{', …' if len(publishers) > 5 else ''}). "
+                      "Google News's terms allow its feeds only in a personal feed reader: prefer publishers' own feeds.")
     return 1 if bad == len(args.targets) else 0
 
 

@@ -14,6 +14,12 @@ def print_report(db: str, report, elapsed: float | None = None) -> None:
           f"entries listed {c['entries']}")
     print(f"  already stored {c['already_stored']}, listed twice {c['listed_twice']}, fetched {c['fetched']}, "
           f"fetch failures {c['fetch_failed']}")
+    if c.get("replayed") or c.get("not_replayed"):
+        print(f"  replayed {c.get('replayed', 0)} saved pages (not replayed {c.get('not_replayed', 0)}: records that "
+              f"are not pages, stored in fetch_failures; same page twice {c.get('same_page', 0)})")
+    if c.get("headline"):
+        print(f"  headlines kept {c['headline']} (aggregator entries not resolved to the publisher's article: "
+              "table headlines, no body)")
     print(f"  stored {c['stored']}: annotated {c['annotated']}, rejected (off-topic) {c['rejected']}, "
           f"duplicates {c['duplicate']}, skipped {c['skipped']}")
     if report.failures:
