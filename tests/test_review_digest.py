@@ -7,10 +7,11 @@ from __future__ import annotations
 import datetime as dt
 
 from narrative.cli import exits, main
+from narrative.digest.compose import Options, compose
 from narrative.flows.digesting import make_digest
 from narrative.warehouse.db import Warehouse
 from smtp_sink import Sink, free_port, start_server
-from test_digest import DAY, MODELS, NOW, _article, _ts, build_warehouse, settings
+from test_digest import DAY, MODELS, NOW, TZ, _article, _ts, build_warehouse, settings
 
 
 def _later_claim(wh: Warehouse) -> None:
@@ -67,3 +68,28 @@ def test_digest_send_exit_codes(tmp_path, monkeypatch, capsys):
         ctl.stop()
     # bad usage: --send with --dry-run
     assert main(["digest", "--config", str(cfg), "--db", db, "--send", "--dry-run"]) == exits.USAGE
+
+
+def test_new_figures_read_changes_as_changes_and_leave_out_bases(tmp_path):
+    """'up 30%' is not a revenue of 30%; a price cut of up to 85% reads as one; a year-earlier base is no new figure."""
+    wh = build_warehouse(tmp_path / "w.duckdb")
+    try:
+        art = _article("c1", "Chart Wire", "Alibaba Cloud grows", _ts(10, 4), summary="Alibaba Cloud grew.")
+        fig = {"article_id": "c1", "start_char": 0, "kind": "percent", "model": MODELS["figures"]}
+        wh.load({"articles": [art], "figures": [
+            {**fig, "sentence_idx": 0, "subject_id": "alibaba-cloud", "metric": "revenue", "surface": "30%", "value": 30,
+             "direction": "up", "change": "change", "basis": "YoY", "period": "September quarter"},
+            {**fig, "sentence_idx": 1, "subject_id": "qwen", "metric": "API prices", "surface": "up to 85%", "value": 85,
+             "direction": "down", "change": "change", "period": "December quarter"},
+            {**fig, "sentence_idx": 2, "subject_id": "alibaba", "metric": "free cash flow", "surface": "RMB 13.7 billion",
+             "kind": "money", "value": 13.7e9, "currency": "CNY", "direction": "none", "change": "base", "basis": "YoY"}]},
+            "r3", index=False)
+        d = compose(wh, Options(tz=TZ, days=1, main="alibaba", competitors=("tencent",)), DAY, NOW)
+        rows = {(f.subject, f.metric): f for f in d.figures}
+        assert rows[("Alibaba Cloud", "revenue")].value == "up 30%"
+        assert rows[("Alibaba Cloud", "revenue")].period == "September quarter, YoY"
+        assert rows[("Qwen", "API prices")].value == "down by up to 85%"
+        assert ("Alibaba Group", "free cash flow") not in rows
+        assert rows[("Alibaba Cloud", "API prices")].value == "50%"  # a figure with no change shape stays as written
+    finally:
+        wh.close()

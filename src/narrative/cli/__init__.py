@@ -56,13 +56,16 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     _configure_logging(args.verbose)
     from ..flows.errors import RunFailed, ServeError
-    from ..warehouse.errors import WarehouseError
+    from ..warehouse.errors import WarehouseError, WarehouseLocked
 
     try:
         return COMMANDS[args.command](args)
-    except WarehouseError as exc:
+    except WarehouseLocked as exc:
         print(f"narrative: {exc}", file=sys.stderr)
         return exits.LOCKED
+    except WarehouseError as exc:  # no warehouse at the path, not a DuckDB file, no such table: fix and rerun
+        print(f"narrative: {exc}", file=sys.stderr)
+        return exits.USAGE
     except RunFailed as exc:
         print(f"narrative: {exc}", file=sys.stderr)
         return exits.RUN_FAILED

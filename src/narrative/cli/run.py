@@ -81,6 +81,10 @@ def cmd_digest(args) -> int:
         s = replace(s, digest_days=args.days)
     if args.to:
         s = replace(s, digest_to=tuple(args.to))
+    problem = _digest_usage(args.date, s.timezone)
+    if problem:
+        print(f"narrative: {problem}", file=sys.stderr)
+        return 2
     dry = args.dry_run or args.preview
     if dry and (args.send or args.resend):
         print("narrative: --dry-run/--preview send nothing: drop --send/--resend", file=sys.stderr)
@@ -102,6 +106,23 @@ def cmd_digest(args) -> int:
 
         return RUN_FAILED
     return 0
+
+
+def _digest_usage(day: str | None, tz: str) -> str | None:
+    """A bad --date or time zone is bad usage (exit 2), said in a line, not a failed digest with a traceback."""
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(tz)
+    except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError
+        return f"unknown time zone {tz!r}: use an IANA name such as UTC or Asia/Shanghai"
+    if day and day not in ("today", "yesterday", "latest"):
+        try:
+            date.fromisoformat(day)
+        except ValueError:
+            return f"--date {day!r}: use YYYY-MM-DD, today, yesterday or latest"
+    return None
 
 
 def _preview(html: Path, chromium: str | None) -> None:

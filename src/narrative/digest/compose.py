@@ -412,17 +412,36 @@ def _figures(rows: list[dict], ents: dict, opts: Options, disputed: set) -> list
                                          f["kind"] not in ("money", "percent"), -f["published_at"].timestamp()))
     out, seen, per_article = [], set(), defaultdict(int)
     for f in ranked:
+        if f.get("change") == "base":  # the figure compared against (a year earlier): not a new figure
+            continue
         key = (f["subject_id"], f["metric"].lower(), _period(f["period"]), f["surface"])
         if key in seen or per_article[f["article_id"]] >= 3:  # a few per article, so one long article does not fill the table
             continue
         seen.add(key)
         per_article[f["article_id"]] += 1
-        out.append(FigureRow(subject=f["subject"] or f["subject_id"], metric=f["metric"], value=f["surface"],
-                             period=_period(f["period"]), source=f["site"] or "", url=f["url"],
+        out.append(FigureRow(subject=f["subject"] or f["subject_id"], metric=f["metric"], value=_figure_value(f),
+                             period=_figure_period(f), source=f["site"] or "", url=f["url"],
                              disputed=(f["subject"], f["metric"].lower(), f["period"]) in disputed))
         if len(out) >= opts.max_figures:
             break
     return out
+
+
+def _figure_value(f: dict) -> str:
+    """A stated change reads as one ('up 30%', 'down by up to 85%'), not as a level of 30%."""
+    surface, direction = f["surface"], f.get("direction")
+    said = surface.lower().startswith(("up ", "down ")) and not surface.lower().startswith("up to ")
+    if f.get("change") != "change" or direction not in ("up", "down") or said:
+        return surface
+    return f"{direction} {'by ' if surface[:1].isalpha() else ''}{surface}"
+
+
+def _figure_period(f: dict) -> str:
+    """The reporting period, with the comparison basis when one is stated ('September quarter, YoY')."""
+    period, basis = _period(f["period"]), (f.get("basis") or "").strip()
+    if basis and basis != "YoY":
+        basis = f"vs {basis}"
+    return ", ".join(x for x in (period, basis) if x)
 
 
 def _disagreements(wh: Warehouse, since: datetime, until: datetime, limit: int) -> list[Disagreement]:

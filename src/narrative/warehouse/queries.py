@@ -222,7 +222,7 @@ def window_figures(wh: Warehouse, since: datetime, until: datetime) -> list[dict
     """Figures with a subject and a metric stated by articles published in the window, newest first."""
     return rows(wh, """
         SELECT article_id, subject_id, subject, metric, period, kind, value, currency, direction, surface, site, url,
-               published_at
+               published_at, change, basis
         FROM figure_facts
         WHERE published_at >= ? AND published_at < ? AND subject_id IS NOT NULL AND metric IS NOT NULL
         ORDER BY published_at DESC, article_id, sentence_idx""", [since, until])
