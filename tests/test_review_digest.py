@@ -93,3 +93,20 @@ def test_new_figures_read_changes_as_changes_and_leave_out_bases(tmp_path):
         assert rows[("Alibaba Cloud", "API prices")].value == "50%"  # a figure with no change shape stays as written
     finally:
         wh.close()
+
+
+def test_a_disagreement_keeps_the_metric_as_written(tmp_path):
+    """'adjusted EBITA' stays so in the subject line and the bullet, not 'adjusted ebita'."""
+    wh = build_warehouse(tmp_path / "w.duckdb")
+    try:
+        arts = [_article(a, site, f"Alibaba's margins, by {site}", _ts(10, 4), summary="Alibaba's margins fell.")
+                for a, site in (("e1", "Margin Wire"), ("e2", "Profit Daily"))]
+        wh.load({"articles": arts, "figures": [
+            {"article_id": a, "sentence_idx": 0, "start_char": 0, "kind": "percent", "model": MODELS["figures"], "subject_id": "alibaba",
+             "metric": "adjusted EBITA", "surface": sur, "value": v, "direction": "down", "change": "change", "period": "Q4 2025"}
+            for a, sur, v in (("e1", "18%", 18), ("e2", "25%", 25))]}, "r4", index=False)
+        d = compose(wh, Options(tz=TZ, days=1, main="alibaba", competitors=("tencent",)), DAY, NOW)
+        ebita = [g for g in d.disagreements if g.metric.lower() == "adjusted ebita"]
+        assert ebita and ebita[0].metric == "adjusted EBITA"
+    finally:
+        wh.close()

@@ -449,7 +449,8 @@ def _disagreements(wh: Warehouse, since: datetime, until: datetime, limit: int) 
     for r in q.figure_disagreements(wh, since, until, limit):
         claims = tuple((c["site"], c["surface"], c["url"]) for c in r["claims"])
         if len({c[1] for c in claims}) >= 2:
-            out.append(Disagreement(subject=r["subject"] or r["subject_id"], metric=r["metric"], period=r["period"], claims=claims))
+            out.append(Disagreement(subject=r["subject"] or r["subject_id"], metric=r.get("metric_as_written") or r["metric"],
+                                    period=r["period"], claims=claims))
     return out
 
 

@@ -245,14 +245,15 @@ def figure_disagreements(wh: Warehouse, since: datetime, until: datetime, limit:
         claims AS (
             SELECT c.subject_id, c.metric, c.period, c.kind, c.currency, c.shape, f.site,
                    arg_max(f.surface, f.published_at) AS surface, arg_max(f.value, f.published_at) AS value,
-                   arg_max(f.url, f.published_at) AS url, max(f.published_at) AS published_at
+                   arg_max(f.url, f.published_at) AS url, max(f.published_at) AS published_at,
+                   arg_max(f.metric, f.published_at) AS metric_as_written
             FROM c JOIN figure_facts f ON f.subject_id = c.subject_id AND lower(f.metric) = c.metric AND f.period = c.period
                  AND f.kind = c.kind AND coalesce(f.currency, '') = c.currency AND f.value IS NOT NULL
                  AND f.published_at < ?
                  AND (CASE WHEN f.kind IN ('percent', 'percentage_points') AND coalesce(f.direction, 'none') IN ('up', 'down')
                            THEN 'change' ELSE 'level' END) = c.shape
             GROUP BY ALL)
-        SELECT c.subject_id, c.subject, c.metric, c.period, c.kind, c.spread,
+        SELECT c.subject_id, c.subject, c.metric, any_value(cl.metric_as_written) AS metric_as_written, c.period, c.kind, c.spread,
                list({'site': cl.site, 'surface': cl.surface, 'value': cl.value, 'url': cl.url} ORDER BY cl.value DESC, cl.site) AS claims
         FROM c JOIN claims cl USING (subject_id, metric, period, kind, currency, shape)
         GROUP BY c.subject_id, c.subject, c.metric, c.period, c.kind, c.spread
