@@ -445,10 +445,10 @@ def _model_card(meta: dict, ev: dict | None, size_mb: float, data_path, rows) ->
     return "\n".join(lines)
 
 
-def main(argv=None) -> int:  # convenience for running the file directly
+def main(argv=None) -> int:  # `python src/narrative/training/sentiment_train.py` (the model card's command) or `-m`
     import argparse
 
-    from . import ARTIFACTS, SENTIMENT_DATA
+    from narrative.training import ARTIFACTS, SENTIMENT_DATA  # absolute: run as a file there is no parent package
 
     ap = argparse.ArgumentParser(description="train the financial sentiment classifier")
     ap.add_argument("--data", default=str(SENTIMENT_DATA))
