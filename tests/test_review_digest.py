@@ -66,8 +66,19 @@ def test_digest_send_exit_codes(tmp_path, monkeypatch, capsys):
         assert main(args + ["--resend"]) == exits.OK and len(sink.messages) == 2
     finally:
         ctl.stop()
-    # bad usage: --send with --dry-run
+    # bad usage, said before any try: --send with --dry-run, a login without NARRATIVE_SMTP_PASSWORD, a bad date or zone
     assert main(["digest", "--config", str(cfg), "--db", db, "--send", "--dry-run"]) == exits.USAGE
+    cfg.write_text(base + f'smtp_port = {free_port()}\nsmtp_user = "narrative"\n')
+    assert main(["digest", "--config", str(cfg), "--db", db, "--date", "2026-03-11", "--send"]) == exits.USAGE
+    assert "needs a password: set NARRATIVE_SMTP_PASSWORD" in capsys.readouterr().err
+    assert main(["digest", "--db", db, "--date", "2026-13-45", "--dry-run", "--out", str(tmp_path)]) == exits.USAGE
+    monkeypatch.setenv("NARRATIVE_TIMEZONE", "Mars/Base")
+    assert main(["digest", "--db", db, "--dry-run", "--out", str(tmp_path)]) == exits.USAGE
+    assert "unknown time zone 'Mars/Base'" in capsys.readouterr().err
+    monkeypatch.delenv("NARRATIVE_TIMEZONE")
+    assert main(["digest", "--db", str(tmp_path / "none.duckdb"), "--dry-run"]) == exits.USAGE  # no warehouse: not 'locked'
+    with Warehouse.open(db, read_only=True) as wh:  # nothing was tried for the refused send
+        assert wh.con.execute("SELECT count(*) FROM digests WHERE digest_date = '2026-03-11'").fetchone()[0] == 0
 
 
 def test_new_figures_read_changes_as_changes_and_leave_out_bases(tmp_path):

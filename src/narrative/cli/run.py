@@ -94,6 +94,10 @@ def cmd_digest(args) -> int:
     elif not s.smtp_host:
         print("narrative: --send needs smtp_host in the config (or NARRATIVE_SMTP_HOST)", file=sys.stderr)
         return 2
+    elif s.smtp_user and not s.smtp_password:  # refused before any try, as `narrative config check` says
+        print(f"narrative: SMTP login as {s.smtp_user!r} needs a password: set NARRATIVE_SMTP_PASSWORD in the environment",
+              file=sys.stderr)
+        return 2
     with Warehouse.open(s.db, read_only=dry) as wh:  # a dry run records nothing: a read-only open
         paths, status = make_digest(wh, s, args.out, None, date=args.date, dry_run=dry, resend=args.resend)
     for p in paths:
