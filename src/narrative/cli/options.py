@@ -6,7 +6,7 @@ import argparse
 
 
 def common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--config", metavar="FILE", help="TOML settings file (see README: Configuration)")
+    p.add_argument("--config", metavar="FILE", help="TOML settings file (see README: Pointing it at real feeds; check it with `narrative config check`)")
     p.add_argument("--db", metavar="PATH", help="DuckDB warehouse file (default ./narrative.duckdb)")
     p.add_argument("-v", "--verbose", action="store_true", help="log progress details")
 
