@@ -321,7 +321,8 @@ def compose(wh: Warehouse, opts: Options, day: date, created_at: datetime) -> Di
                        disagreements, stories, story_rows)
     top = changes[0]
     subject = f"{top.short} · {label}"
-    pre = " · ".join([f"{n} article{'s' if n != 1 else ''}"] + [c.short for c in changes[1:3]])
+    count = [] if any(c.kind == "volume" for c in changes[1:3]) else [f"{n} article{'s' if n != 1 else ''}"]  # said once
+    pre = " · ".join(count + [c.short for c in changes[1:3]])
 
     tone_series, theme_series = _series(fam, [opts.main, *comps], ents, th_rows, chart_start, day)
     return Digest(date=day, days=days, start=start, tz=opts.tz, created_at=created_at, main_name=main_name, articles=n,
