@@ -102,6 +102,10 @@ def test_new_figures_read_changes_as_changes_and_leave_out_bases(tmp_path):
         assert rows[("Qwen", "API prices")].value == "down by up to 85%"
         assert ("Alibaba Group", "free cash flow") not in rows
         assert rows[("Alibaba Cloud", "API prices")].value == "50%"  # a figure with no change shape stays as written
+        (story,) = [st for st in d.stories if st.publisher == "Chart Wire"]  # its story's figures read the same way
+        assert "Alibaba Cloud: revenue up 30% (September quarter, YoY)" in story.figures
+        assert "Qwen: API prices down by up to 85% (December quarter)" in story.figures
+        assert not any("free cash flow" in x for x in story.figures)
     finally:
         wh.close()
 

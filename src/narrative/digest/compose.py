@@ -385,7 +385,10 @@ def _stories(wh: Warehouse, opts: Options, since: datetime, until: datetime, kno
         story_figs = []
         for a in members:
             for f in sorted(figs[a["id"]], key=lambda f: (not _period(f["period"]), f["kind"] != "money")):
-                text = f"{f['subject']}: {f['metric']} {f['surface']}" + (f" ({_period(f['period'])})" if _period(f["period"]) else "")
+                if f.get("change") == "base":  # the figure compared against, not the story's
+                    continue
+                period = _figure_period(f)
+                text = f"{f['subject']}: {f['metric']} {_figure_value(f)}" + (f" ({period})" if period else "")
                 if text not in story_figs:
                     story_figs.append(text)
         out.append(Story(headline=lead["title"] or lead["url"], url=lead["url"], publisher=lead["site"] or "",
@@ -432,14 +435,15 @@ def _figure_value(f: dict) -> str:
     """A stated change reads as one ('up 30%', 'down by up to 85%'), not as a level of 30%."""
     surface, direction = f["surface"], f.get("direction")
     said = surface.lower().startswith(("up ", "down ")) and not surface.lower().startswith("up to ")
-    if f.get("change") != "change" or direction not in ("up", "down") or said:
+    if f.get("change") != "change" or f["kind"] not in ("percent", "percentage_points") or direction not in ("up", "down") or said:
         return surface
     return f"{direction} {'by ' if surface[:1].isalpha() else ''}{surface}"
 
 
 def _figure_period(f: dict) -> str:
-    """The reporting period, with the comparison basis when one is stated ('September quarter, YoY')."""
-    period, basis = _period(f["period"]), (f.get("basis") or "").strip()
+    """The reporting period, with a change's comparison basis when one is stated ('September quarter, YoY')."""
+    period = _period(f["period"])
+    basis = (f.get("basis") or "").strip() if f.get("change") == "change" else ""  # a basis qualifies a change only
     if basis and basis != "YoY":
         basis = f"vs {basis}"
     return ", ".join(x for x in (period, basis) if x)
