@@ -170,3 +170,16 @@ def test_the_model_cards_training_commands_start():
     for script in scripts:
         r = subprocess.run([sys.executable, script, "--help"], cwd=ROOT, capture_output=True, text=True, timeout=120)
         assert r.returncode == 0 and "usage:" in r.stdout, f"{script}: {r.stderr[-300:]}"
+
+
+def test_a_publisher_without_a_feed_is_looked_at_again_after_a_week(tmp_path):
+    """publisher_feeds caches discovery; an empty finding (no feed on the site) expires, a found feed does not."""
+    from narrative.warehouse.db import Warehouse
+
+    with Warehouse.open(tmp_path / "n.duckdb") as wh:
+        wh.con.execute("""INSERT INTO publisher_feeds VALUES
+            ('https://old-none.example', [], now() - INTERVAL 8 DAY, 'r1'),
+            ('https://new-none.example', [], now() - INTERVAL 2 DAY, 'r1'),
+            ('https://old-feed.example', ['https://old-feed.example/rss'], now() - INTERVAL 300 DAY, 'r1')""")
+        assert wh.publisher_feeds() == {"https://new-none.example": (), "https://old-feed.example": ("https://old-feed.example/rss",)}
+        assert set(wh.publisher_feeds(retry_empty_days=1)) == {"https://old-feed.example"}

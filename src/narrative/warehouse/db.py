@@ -383,9 +383,14 @@ class Warehouse:
             "SELECT id, title, text FROM articles WHERE list_contains(?, id)", [list(ids)]).fetchall()}
         return [rows[i] for i in ids if i in rows]
 
-    def publisher_feeds(self) -> dict[str, tuple[str, ...]]:
-        """The feeds found on each publisher's site (for resolving aggregator entries)."""
-        return {p: tuple(f or ()) for p, f in self.con.execute("SELECT publisher, feeds FROM publisher_feeds").fetchall()}
+    def publisher_feeds(self, retry_empty_days: int = 7) -> dict[str, tuple[str, ...]]:
+        """The feeds found on each publisher's site (for resolving aggregator entries). A publisher where none
+        was found is left out once that finding is `retry_empty_days` old, so its site is looked at again
+        (it may have added a feed since)."""
+        rows = self.con.execute(
+            "SELECT publisher, feeds FROM publisher_feeds WHERE coalesce(len(feeds), 0) > 0 "
+            "OR discovered_at > now() - to_days(CAST(? AS INTEGER))", [retry_empty_days]).fetchall()
+        return {p: tuple(f or ()) for p, f in rows}
 
     def stored_ids(self, ids: Sequence[str]) -> list[str]:
         """Which of these article ids are already stored."""
