@@ -54,7 +54,7 @@ def test_replay_folder_and_warc_take_the_fetched_path(tmp_path, arts):
                 + [("https://x.example/doc.pdf", b"%PDF-1.4", "application/pdf", 200), ("https://x.example/gone", b"", "text/html", 404)])
     stats = ReplayStats()
     pairs = list(replay([folder, warc], stats))
-    assert len(pairs) == len(arts) and stats.skipped == {"not_html": 1, "http_404": 1}
+    assert len(pairs) == len(arts) and stats.skipped == {"not_html": 1, "http_404": 1, "not_read": 1}  # notes.txt: said, not read
     # folder pages know their URL from the canonical link; WARC records carry theirs
     assert {e.url for e, _ in pairs} == {canonical_url(a) for a in arts}
     out = extract_pages(pairs, min_words=120)

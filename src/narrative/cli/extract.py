@@ -78,7 +78,10 @@ def cmd_extract(args) -> int:
                    "authors": list(res.authors), "published_at": res.published_at.isoformat() if res.published_at else None,
                    "site": res.site, "language": res.language, "words": res.word_count, "text": res.text}
         print(json.dumps(row, ensure_ascii=False))
-    print("narrative extract: " + accounting_line(outcome, stats.skipped.get("not_page", 0)), file=sys.stderr)
+    line = accounting_line(outcome, stats.skipped.get("not_page", 0))
+    if stats.skipped.get("not_read"):
+        line += f"; {stats.skipped['not_read']} files in folders not read (not HTML or WARC by their names)"
+    print("narrative extract: " + line, file=sys.stderr)
     if not outcome:
         print("narrative extract: no HTML pages found in " + ", ".join(args.paths), file=sys.stderr)
         return 1

@@ -9,6 +9,7 @@ other record is counted by reason, not silently dropped.
 from __future__ import annotations
 
 import gzip
+import logging
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from .records import FeedEntry, FetchedPage
 
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz", ".xhtml")
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+log = logging.getLogger(__name__)
 URL_HINT = re.compile(rb"""<(?:link[^>]+rel=["']?canonical["']?[^>]+href|meta[^>]+property=["']og:url["'][^>]+content)=["']([^"'>\s]+)""", re.IGNORECASE)
 URL_HINT_REV = re.compile(rb"""<(?:link[^>]+href=["']([^"'>\s]+)["'][^>]+rel=["']?canonical|meta[^>]+content=["']([^"'>\s]+)["'][^>]+property=["']og:url)""", re.IGNORECASE)
 
@@ -178,8 +180,13 @@ def replay_inputs(paths, stats: ReplayStats | None = None, url: str | None = Non
             stats.skipped["missing"] += 1
             yield ReplayInput(str(p), "", reason="missing", detail="no such file or folder")
             continue
-        files = [p] if p.is_file() else sorted(f for f in p.rglob("*") if f.is_file() and (is_warc(f) or is_html_file(f)))
-        for f in files:
+        files = [p] if p.is_file() else sorted(f for f in p.rglob("*") if f.is_file())
+        others = [f for f in files if p.is_dir() and not (is_warc(f) or is_html_file(f))]
+        if others:  # a folder's other files are not inputs, but never dropped unsaid (wget saves pages without .html)
+            stats.skipped["not_read"] += len(others)
+            log.warning("%s: %d files not read (not HTML or WARC by their names: %s%s); give a file by name to read it",
+                        p, len(others), ", ".join(f.name for f in others[:3]), ", …" if len(others) > 3 else "")
+        for f in (f for f in files if f not in others):
             if is_warc(f):
                 try:
                     yield from warc_inputs(f, stats=stats)
