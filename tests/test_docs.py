@@ -183,3 +183,17 @@ def test_a_publisher_without_a_feed_is_looked_at_again_after_a_week(tmp_path):
             ('https://old-feed.example', ['https://old-feed.example/rss'], now() - INTERVAL 300 DAY, 'r1')""")
         assert wh.publisher_feeds() == {"https://new-none.example": (), "https://old-feed.example": ("https://old-feed.example/rss",)}
         assert set(wh.publisher_feeds(retry_empty_days=1)) == {"https://old-feed.example"}
+
+
+def test_every_table_view_and_macro_is_documented(tmp_path):
+    from narrative.warehouse.db import Warehouse
+    from narrative.warehouse.views import MACROS, VIEWS
+
+    tables_section = README.split("### Tables", 1)[1].split("\n### ", 1)[0]
+    with Warehouse.open(tmp_path / "n.duckdb") as wh:
+        tables = {r[0] for r in wh.con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
+    assert {"articles", "headlines", "publisher_feeds"} <= tables
+    missing = sorted(t for t in tables if f"| `{t}` |" not in tables_section)
+    assert not missing, f"tables missing from README's Tables: {missing}"
+    missing = sorted(n for n in [*VIEWS, *MACROS] if f"`{n}`" not in README and f"`{n}(" not in README)
+    assert not missing, f"views/macros README does not name: {missing}"
