@@ -151,11 +151,11 @@ def test_run_report_shows_replayed_pages_and_headlines(tmp_path, capsys):
     print_report(db, SimpleNamespace(run_id="r1", counts={**counts, "replayed": 5, "not_replayed": 2, "same_page": 1,
                                                           "headline": 3}, failures={}, digest_paths=()))
     out = capsys.readouterr().out
-    assert "replayed 5 saved pages (not replayed 2" in out and "same page twice 1" in out
+    assert "saved inputs read 5 (not replayed 2" in out and "the same page twice 1" in out
     assert "headlines kept 3" in out
     print_report(db, SimpleNamespace(run_id="r2", counts=counts, failures={}, digest_paths=()))
     out = capsys.readouterr().out
-    assert "saved pages" not in out and "headlines kept" not in out
+    assert "saved inputs" not in out and "headlines kept" not in out
 
 
 def test_the_model_cards_training_commands_start():

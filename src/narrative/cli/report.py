@@ -15,8 +15,8 @@ def print_report(db: str, report, elapsed: float | None = None) -> None:
     print(f"  already stored {c['already_stored']}, listed twice {c['listed_twice']}, fetched {c['fetched']}, "
           f"fetch failures {c['fetch_failed']}")
     if c.get("replayed") or c.get("not_replayed"):
-        print(f"  replayed {c.get('replayed', 0)} saved pages (not replayed {c.get('not_replayed', 0)}: records that "
-              f"are not pages, stored in fetch_failures; same page twice {c.get('same_page', 0)})")
+        print(f"  saved inputs read {c.get('replayed', 0)} (not replayed {c.get('not_replayed', 0)}: records that "
+              f"are not pages, stored in fetch_failures; the same page twice {c.get('same_page', 0)})")
     if c.get("headline"):
         print(f"  headlines kept {c['headline']} (aggregator entries not resolved to the publisher's article: "
               "table headlines, no body)")
