@@ -78,6 +78,7 @@ from .figures_lexicon import (
     BARE_NUM_RE,
 )
 from .figures_periods import find_periods, find_region
+import bisect
 import threading
 
 from .nlp import doc_ents, sent_ents
@@ -349,8 +350,14 @@ def _counts(sent, text: str, taken: list[_Cand]) -> list[_Cand]:
     return out
 
 
+# a sentence with none of these has no figure (every candidate pattern needs one): skip it cheaply
+_MAYBE_FIGURE = re.compile(r"\d|doubl|tripl|quadrupl|halv|half|fold|\btimes\b|digit", re.I)
+
+
 def _candidates(sent) -> list[_Cand]:
     text = sent.text
+    if not _MAYBE_FIGURE.search(text):
+        return []
     taken: list[_Cand] = []
     for group in (_money(text), _pp(text), _percent(text), _qualitative(text), _multiples(text)):
         for c in group:
@@ -387,12 +394,41 @@ def _ent_of(tok):
     return doc_ents(tok.doc)[1].get(tok.i)
 
 
+_STARTS = threading.local()
+
+
+def _ent_starts(ents) -> list[int]:
+    last = getattr(_STARTS, "last", None)
+    if last is None or last[0] is not ents:
+        last = (ents, [e.start for e in ents])
+        _STARTS.last = last
+    return last[1]
+
+
 class _Ctx:
     def __init__(self, sent, resolve: Resolver):
         self.sent = sent
         self.resolve = resolve
         self.fig_token_ids: set[int] = set()
         self.qual_token_ids: set[int] = set()
+        self._ents = None
+        self.period_heads: dict = {}
+        self.text = sent.text  # Span.text joins the tokens on every access
+
+    def ents(self):
+        """The sentence's entity spans (built once per sentence; a binary search in the doc's)."""
+        if self._ents is None:
+            ents = doc_ents(self.sent.doc)[0]
+            starts = _ent_starts(ents)
+            lo = bisect.bisect_left(starts, self.sent.start)
+            out = []
+            for e in ents[lo:]:
+                if e.start >= self.sent.end:
+                    break
+                if e.end <= self.sent.end:
+                    out.append(e)
+            self._ents = out
+        return self._ents
 
     # ---- entities
 
@@ -575,8 +611,14 @@ def _direction(root, tokens, kind: str, ctx: _Ctx) -> tuple[str, object]:
     return "none", None
 
 
+_INDEX_NAMES = tuple(w for w in INDEX_WORDS if w not in ("yuan", "dollar", "yen", "euro", "renminbi", "benchmark"))
+
+
 def _index_name(tok) -> str | None:
     """"Japan's Nikkei 225 (N225)", "the pan-European STOXX 600": the name of a market index."""
+    window = tok.doc[tok.left_edge.i: min(tok.i + 2, len(tok.doc))].text.lower()
+    if not any(w in window for w in _INDEX_NAMES):
+        return None
     toks = [t for t in tok.subtree if t.dep_ not in ("poss", "case", "det", "punct", "appos") and t.i <= tok.i
             and not any(a.dep_ in ("poss", "appos") for a in t.ancestors if a.i != tok.i and tok in a.ancestors)]
     toks = [t for t in toks if t.pos_ in ("PROPN", "NUM", "NOUN") and not (t.pos_ == "PROPN" and t.lower_ in REGION_SET)]
@@ -934,8 +976,10 @@ def _subject(metric_tok, inner_subject, verb_company, c: _Cand, root, ctx: _Ctx)
     # nearest company named in the figure's own clause (or a clause it hangs from)
     best = None
     chain = _clause_chain(root)
-    for ent in sent_ents(ctx.sent):
+    for ent in ctx.ents():
         # a tracked company only: an untracked name must own the figure grammatically
+        if not ent.ent_id_ and ctx.resolve(ent.text) is None:
+            continue
         e = ctx.entity(ent.root)
         if e is None or e[0] in (None, "REGION") or _is_source(ent) or _clause_head(ent.root).i not in chain:
             continue
@@ -1006,17 +1050,17 @@ def extract_figures(sent, article_id: str, sentence_idx: int, resolve_entity: Re
         rows.append([c, direction, _canon_metric(metric, c, text), subj, region or region_sent, gov, root, change, mtok])
 
     _inherit(rows)
-    doc_ctx = _doc_context(sent.doc, ctx)
     out = []
     for c, direction, metric, subj, region, gov, root, change, mtok in rows:
-        if subj is not None and subj[0] is None and " " not in subj[1] and subj[1].lower() in doc_ctx["people"]:
+        doc_ctx = _doc_context(sent.doc, ctx) if subj is None or (subj[0] is None and " " not in subj[1]) else None
+        if doc_ctx is not None and subj is not None and subj[1].lower() in doc_ctx["people"]:
             subj = None  # a person the article names in full
-        if subj is not None and _is_product(subj, sent) and not _owns_metric(subj, mtok) and not _verb_owner(subj, root):
+        if subj is not None and _is_product(subj, ctx) and not _owns_metric(subj, mtok) and not _verb_owner(subj, root):
             # a product named near a company-level figure ("tools such as Lingma, which drove an 18%
             # revenue increase") is not whose figure it is
             subj = None
         if subj is None:
-            subj = _subject_from_context(c, root, gov, metric, mtok, ctx, doc_ctx)
+            subj = _subject_from_context(c, root, gov, metric, mtok, ctx, doc_ctx or _doc_context(sent.doc, ctx))
         chain = _clause_chain(root)
         period = _period_for(c, periods, fig_spans, lambda p: _period_allowed(p, chain, sent, ctx), text)
         if period is not None and (period in WEEKDAYS or re.fullmatch(r"[A-Z][a-z]+ \d{1,2}(?: \d{4})?", period)) and not _market_move(c, direction, metric):
@@ -1181,7 +1225,7 @@ def _change(c: _Cand, root, gov, direction: str, ctx) -> tuple[str, str]:
     after = doc[c.tokens[-1].i + 1] if c.tokens and c.tokens[-1].i + 1 < len(doc) else None
     # "from $47 billion to $8 billion", read from the words (the parse often makes it one quantity)
     qs = c.qual_start if c.qual_start is not None else c.start
-    before = ctx.sent.text[max(0, qs - 70): qs]
+    before = ctx.text[max(0, qs - 70): qs]
     if re.search(r"\bfrom\s+\S[^.;]{0,50}\bto\s*$", before, re.I):
         return "level", direction
     if re.search(r"\bfrom\s*$", before, re.I):
@@ -1265,10 +1309,13 @@ def _clause_chain(tok) -> list:
 
 
 def _period_allowed(p, chain, sent, ctx) -> bool:
-    span = sent.doc.char_span(sent.start_char + p.start, sent.start_char + p.end, alignment_mode="expand")
-    if span is None or len(span) == 0:
+    heads = ctx.period_heads
+    if id(p) not in heads:
+        span = sent.doc.char_span(sent.start_char + p.start, sent.start_char + p.end, alignment_mode="expand")
+        heads[id(p)] = None if span is None or len(span) == 0 else _clause_head(span.root)
+    head = heads[id(p)]
+    if head is None:
         return True
-    head = _clause_head(span.root)
     if head.i in chain:
         return True
     # a clause that describes a noun of the figure's clause ("the price of a vehicle sold in October was")
@@ -1291,12 +1338,14 @@ def _doc_context(doc, ctx) -> dict:
     last = getattr(_DOCS, "last", None)
     if last is not None and last[0] is doc:
         return last[1]
+    doc_text = doc.text
     mentions, counts, first = [], {}, {}
     for ent in doc_ents(doc)[0]:
-        if ent.label_ not in ("ORG", "PRODUCT") and not ent.ent_id_:
+        label = ent.label_
+        if label not in ("ORG", "PRODUCT") and not ent.ent_id_:
             continue
-        e = ctx.entity(ent.root)
-        if e is None or e[0] == "REGION" or _is_source(ent):
+        e = _mention_entity(ent, ctx, doc_text)
+        if e is None or _is_source(ent, doc_text):
             continue
         key = e[0] or e[1].lower()
         r = ent.root
@@ -1308,10 +1357,9 @@ def _doc_context(doc, ctx) -> dict:
         first.setdefault(key, e)
     # names the NER did not call organisations, in an owner's place ("Coty's", "Yahoo said", "Coty acquired")
     seen = {i for i, _e, _s in mentions}
-    for tok in doc:
-        if tok.pos_ != "PROPN" or tok.i in seen or not (tok.is_title or tok.is_upper) or len(tok.text) < 3:
-            continue
-        if tok.dep_ not in ("poss", "nsubj", "nsubjpass") or tok.lower_ in REGION_SET:
+    for i in _owner_propns(doc):
+        tok = doc[i]
+        if tok.i in seen or not (tok.is_title or tok.is_upper) or len(tok.text) < 3 or tok.lower_ in REGION_SET:
             continue
         ent = _ent_of(tok)
         if ent is not None and ent.label_ not in ("PERSON", "GPE"):
@@ -1330,8 +1378,8 @@ def _doc_context(doc, ctx) -> dict:
     mentions.sort(key=lambda m: m[0])
     # people named in full somewhere in the article ("Matt Maley", "Adriane Burnett"): their surnames
     # alone are people too, whatever the NER calls them later
-    people = {e.root.text.lower() for e in doc_ents(doc)[0] if e.label_ == "PERSON" and len(e) >= 2 and not e.ent_id_
-              and e.root.dep_ != "poss" and not any(t.text in ("'s", "’s") for t in e)}
+    people = {e.root.lower_ for e in doc_ents(doc)[0] if e.label_ == "PERSON" and len(e) >= 2 and not e.ent_id_
+              and e.root.dep_ != "poss" and not doc_text[e.start_char: e.end_char].endswith(("'s", "’s"))}
     mentions = [m for m in mentions if m[1][0] or " " in m[1][1] or m[1][1].lower() not in people]
     counts = {}
     first = {}
@@ -1351,8 +1399,8 @@ def _doc_context(doc, ctx) -> dict:
     return out
 
 
-def _is_product(subj, sent) -> bool:
-    for ent in sent_ents(sent):
+def _is_product(subj, ctx) -> bool:
+    for ent in ctx.ents():
         if ent.label_ == "PRODUCT" and (ent.ent_id_ == subj[0] if subj[0] else ent.text == subj[1]):
             return True
     return False
@@ -1396,16 +1444,52 @@ def _verb_owner(subj, root) -> bool:
 
 
 def _sentence_region(ctx) -> bool:
-    return any(e.label_ in ("GPE", "LOC") for e in sent_ents(ctx.sent))
+    return any(e.label_ in ("GPE", "LOC") for e in ctx.ents())
 
 
-def _is_source(ent) -> bool:
-    """"according to X", "data from X", "X's report": a source quoted, not a company whose figure it is."""
-    doc = ent.doc
-    before = doc[max(0, ent.start - 3): ent.start].text.lower()
+def _mention_entity(ent, ctx, doc_text: str):
+    """(id, name) of a company mention for the document context: the entity's own id or the alias
+    table's, else its name; regions, indexes, sources and metric acronyms are not companies."""
+    text = doc_text[ent.start_char: ent.end_char]
+    if text.endswith(("'s", "’s")):
+        text = text[:-2]
+    text = text.strip()
+    low = text.lower().removeprefix("the ")
+    if not low or low in REGION_SET or low in SOURCE_ORGS or low in NO_STRIP_ENT_WORDS or low in NON_COMPANY_SUBJECTS:
+        return None
+    if any(low == w or low.startswith(w + " ") for w in INDEX_WORDS):
+        return None
+    if any(ch.isdigit() for ch in low[:1]):
+        return None
+    eid = ent.ent_id_ or ctx.resolve(text)
+    return (eid or None, text.removeprefix("the ").removeprefix("The "))
+
+
+def _owner_propns(doc) -> list[int]:
+    """Indices of proper nouns in an owner's place (possessive or subject), read from the doc's arrays
+    so that no Token is built for the other words."""
+    import numpy as np
+    from spacy.attrs import DEP, POS
+    from spacy.parts_of_speech import IDS
+
+    arr = doc.to_array([POS, DEP])
+    deps = np.array([doc.vocab.strings.add(d) for d in ("poss", "nsubj", "nsubjpass")], dtype=arr.dtype)
+    return np.nonzero((arr[:, 0] == IDS["PROPN"]) & np.isin(arr[:, 1], deps))[0].tolist()
+
+
+def _is_source(ent, text: str | None = None) -> bool:
+    """"according to X", "data from X", "X's report": a source quoted, not a company whose figure it is.
+    `text`: the doc's text when the caller has it (Doc.text joins every token on each access)."""
+    if text is None:
+        doc = ent.doc
+        before = doc[max(0, ent.start - 3): ent.start].text.lower()
+        name = ent.text
+    else:
+        before = text[max(0, ent.start_char - 25): ent.start_char].lower().rstrip()
+        name = text[ent.start_char: ent.end_char]
     if "according to" in before or before.endswith(("data from", "report from", "figures from", "analysis from", "survey by", "report by")):
         return True
-    low = ent.text.lower().removeprefix("the ")
+    low = name.lower().removeprefix("the ")
     return low in SOURCE_ORGS
 
 
@@ -1474,10 +1558,10 @@ def _subject_from_context(c: _Cand, root, gov, metric, mtok, ctx, doc_ctx):
         if not doc_ctx["dominant"] or (metric is not None and (metric.lower() in _ECONOMY_METRICS or any(
                 w in metric.lower() for w in INDEX_WORDS))):
             return None
-        if _sentence_region(ctx) or re.search(r"\baccording to\b", ctx.sent.text, re.I):
+        if _sentence_region(ctx) or re.search(r"\baccording to\b", ctx.text, re.I):
             return None  # a market's, an economy's, or a quoted source's figure
     # another company named in the sentence makes the owner ambiguous
-    for ent in sent_ents(ctx.sent):
+    for ent in ctx.ents():
         if ent.label_ in ("ORG", "PRODUCT") or ent.ent_id_:
             e = ctx.entity(ent.root)
             if e is not None and e[0] != "REGION" and not _is_source(ent) and e != main:
