@@ -21,12 +21,30 @@ How it works
      "invest/spend/lose/raise/sell X"), with determiners, possessives, dates and company names
      stripped.
    - subject: a company named inside the metric phrase ("AWS segment sales"), its possessor
-     ("Tencent's"), "at/of X", the verb's subject, the subject of a reporting verb ("X said ..."),
-     then the nearest company in the sentence. Research firms and brokers quoted as sources are
-     never subjects; a country possessor ("China's retail sales") is a region, not a subject.
-3. Period (sentence-level regex, attached to the nearest figure) and region come from
-   `figures_periods`. `period` is the stated period ("Q3", "FY2025", "H1 2026", "over three
-   years"), else the comparison basis ("YoY", "QoQ").
+     ("Tencent's"), "at/of X", the verb's subject, the speaker of a quote when the alias table
+     knows it as a company, then the nearest tracked company of the figure's clause. Research
+     firms, brokers and publications quoted as sources, people (titles, full names, speakers) and
+     places are never subjects; a country possessor ("China's retail sales") is a region.
+   - metric names: canonical where a lexicon has them (`METRIC_CANON`: net profit → net income,
+     stock → share price, comps → comparable sales, …); "X% of Y" is Y, "rechargeable (63.6%)" is
+     rechargeable, "£5,000 worth of clothes" is clothes, "$2.52 a share" is earnings per share, a
+     market move names its index ("Nikkei 225"); never a person, company or a bare "increase".
+3. Period and region come from `figures_periods`. `period` is the stated period ("Q3", "FY2025",
+   "H1 2026", "over three years") of the figure's own clause (or of a clause it hangs from, or of
+   a clause describing one of its nouns), never of another clause; a period stated right after
+   another figure of the clause is shared unless that figure is a base ("from $3bn in 2024"). A
+   comparison ("year on year", "compared to 2022", "from the same period last year") is `basis`,
+   not a period. A weekday or a day's date is a period only for a market move on that day.
+4. `change`: level (a value), change (a difference: "rose 5%", "up $2bn", "20% lower than",
+   "doubled") or base (what a change is measured from: "from $47bn", "compared with 8%").
+5. Document context (issue 12): the companies an article names (organisations the NER finds,
+   tracked entities, and capitalised owners it misses), minus speakers, sources and people named in
+   full. "the company", "its", "the stock" point back to the article's main company (else the
+   last company named as a subject); a company metric with no owner in its sentence belongs to an
+   article about one company (named at least three times, as often as all others together). A
+   product is a subject only as the figure's owner (possessor, modifier or its verb's subject).
+   Untracked companies are kept by name (`subject_id` NULL). A figure takes a metric or subject
+   from a sibling figure only within its own clause.
 """
 
 from __future__ import annotations
