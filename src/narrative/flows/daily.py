@@ -356,6 +356,11 @@ def run_daily(s: Settings, out_dir: str | Path | None = None, trigger: str = "in
     return f(s, str(out_dir) if out_dir is not None else None, trigger, show_progress)
 
 
+# a LocalCluster listens on 127.0.0.1 only: dashboard_address=None still served the dashboard on 0.0.0.0:8787
+# (and thread workers their own on 0.0.0.0); ephemeral ports, so two runs never collide on 8787
+LOCAL_CLUSTER = {"threads_per_worker": 1, "dashboard_address": "127.0.0.1:0", "worker_dashboard_address": "127.0.0.1:0"}
+
+
 def with_task_runner(f, s: Settings):
     """The flow with the configured task runner: Prefect's thread pool, or Dask (`task_runner = "dask"`:
     the scheduler at `dask_address`, else a LocalCluster of `dask_workers` started for the run)."""
@@ -370,6 +375,5 @@ def with_task_runner(f, s: Settings):
     if s.dask_address:
         runner = DaskTaskRunner(address=s.dask_address)
     else:
-        runner = DaskTaskRunner(cluster_kwargs={"n_workers": s.dask_workers, "threads_per_worker": 1,
-                                                "processes": s.dask_processes, "dashboard_address": None})
+        runner = DaskTaskRunner(cluster_kwargs=LOCAL_CLUSTER | {"n_workers": s.dask_workers, "processes": s.dask_processes})
     return f.with_options(task_runner=runner)
