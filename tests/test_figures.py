@@ -327,6 +327,13 @@ def test_level_change_and_base(pipeline):
 def test_period_is_the_figures_own_and_comparison_is_a_basis(pipeline):
     fs = one(pipeline, "Moonshot AI raised $1.2 billion on Wednesday at a valuation of $9.5 billion, up from $3.3 billion in 2024.")
     assert [(f.value, f.period) for f in fs] == [(1.2e9, None), (9.5e9, None), (3.3e9, "2024")]
+    fs = one(pipeline, "Zephyr said on Wednesday it had raised $1.2 billion in a round that values it at $9.5 billion, "
+                       "up from about $3.3 billion in its previous round in 2024.")
+    assert [(f.value, f.period, f.change) for f in fs] == [(1.2e9, None, "level"), (9.5e9, None, "level"), (3.3e9, "2024", "base")]
+    fs = one(pipeline, "Gadgetron said late on Thursday it would cut prices for its drones by 70%.")
+    assert [(f.value, f.period) for f in fs] == [(70, None)]  # the day of an announcement is no period
+    fs = one(pipeline, "Gadgetron said on Wednesday that revenue at its drone unit rose 34% to $3.9 billion in the September quarter.")
+    assert [f.period for f in fs] == ["September quarter", "September quarter"]  # the figure's own clause first
     (f,) = one(pipeline, "Truck sales are down 5 percent from the year-to-date period last year.")
     assert f.period is None and f.basis is not None
     (f,) = one(pipeline, "The Hang Seng index fell 2.1% on Monday.")

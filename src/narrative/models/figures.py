@@ -431,6 +431,7 @@ class _Ctx:
         self.qual_token_ids: set[int] = set()
         self._ents = None
         self.period_heads: dict = {}
+        self.period_spans: dict = {}
         self.text = sent.text  # Span.text joins the tokens on every access
 
     def ents(self):
@@ -898,8 +899,9 @@ def _metric(c: _Cand, root, gov, ctx: _Ctx):
     m, comp = _verb_metric(v, ctx, fig_root=root)
     if m is not None and not isinstance(m, str) and m.i in ctx.fig_token_ids:
         m = None
-    if m is None and comp is not None and kind in ("percent", "money") and gov is not None and gov.i == v.i and (vl in UP or vl in DOWN or any(p.lower_ in ("up", "down") for p in v.children)):
-        return "shares", comp
+    if m is None and comp is not None and kind in ("percent", "money") and gov is not None and gov.i == v.i and (vl in UP or vl in DOWN or any(p.lower_ in ("up", "down") for p in v.children)) \
+            and not (kind == "money" and root.dep_ == "dobj") and not any(ch.dep_ == "prep" and ch.lower_ == "to" and ch.i > root.i for ch in v.children if kind == "money" and root.dep_ != "pobj"):
+        return "shares", comp  # "Alibaba rose 3% to HK$150", not "Alibaba added $5 billion to its buyback"
     return m, comp
 
 
@@ -1080,7 +1082,9 @@ def extract_figures(sent, article_id: str, sentence_idx: int, resolve_entity: Re
         if subj is None:
             subj = _subject_from_context(c, root, gov, metric, mtok, ctx, doc_ctx or _doc_context(sent.doc, ctx))
         chain = _clause_chain(root)
-        period = _period_for(c, periods, fig_spans, lambda p: _period_allowed(p, chain, sent, ctx), text)
+        period = _period_for(c, periods, fig_spans, lambda p: _period_allowed(p, chain, sent, ctx), text,
+                             own=lambda p: _period_clause(p, sent, ctx) is not None and _period_clause(p, sent, ctx).i == chain[0],
+                             inside=lambda p: _period_inside(p, sent, ctx, cands))
         if period is not None and (period in WEEKDAYS or re.fullmatch(r"[A-Z][a-z]+ \d{1,2}(?: \d{4})?", period)) and not _market_move(c, direction, metric):
             period = None  # the day an amount was announced is not its period
         basis = next((p.norm for p in periods if p.comparison and _period_allowed(p, chain, sent, ctx)), None)
@@ -1149,17 +1153,23 @@ def _inherit(rows) -> None:
                 break
 
 
-def _period_for(c: _Cand, periods, fig_spans, allowed=lambda p: True, text: str = "") -> str | None:
+def _period_for(c: _Cand, periods, fig_spans, allowed=lambda p: True, text: str = "", own=lambda p: False,
+                inside=lambda p: None) -> str | None:
     """The stated period of the figure's own clause (or of a clause it hangs from); a comparison
     basis ("year on year") is never a period."""
     main = [p for p in periods if not p.comparison and not any(p.start >= s and p.end <= e for s, e in fig_spans)]
     comp: list = []
     attached = {}
     for p in main:
-        # a period right after a figure belongs to it ("9 million in June")
+        # a period right after a figure belongs to it ("9 million in June"), and so does one inside
+        # its phrase ("from $3.3 billion in its previous round in 2024")
         for s, e in fig_spans:
             if 0 <= p.start - e <= 5:
                 attached[id(p)] = (s, e)
+        if id(p) not in attached:
+            owner = inside(p)
+            if owner is not None:
+                attached[id(p)] = owner
     mine = [p for p in main if attached.get(id(p)) == (c.start, c.end)]
     if mine:
         return mine[0].norm
@@ -1168,9 +1178,10 @@ def _period_for(c: _Cand, periods, fig_spans, allowed=lambda p: True, text: str 
     # a period stated after another figure of the clause is shared ("rose 12% to $9.8bn in Q3"), unless
     # that figure is the base the change is measured from ("from $34,410 in October 2015")
     shared = [p for p in main if id(p) in attached and not re.search(r"\bfrom\s+(?:about\s|around\s|roughly\s)?$", text[max(0, attached[id(p)][0] - 20): attached[id(p)][0]])]
-    pool = free or shared
+    pool = free + shared
     if pool:
-        return min(pool, key=lambda p: abs(p.start - c.end)).norm
+        # the figure's own clause first, then a free period before one stated after another figure
+        return min(pool, key=lambda p: (not own(p), id(p) in attached, abs(p.start - c.end))).norm
     if comp:
         return comp[0].norm
     return None
@@ -1326,12 +1337,46 @@ def _clause_chain(tok) -> list:
     return out
 
 
-def _period_allowed(p, chain, sent, ctx) -> bool:
+def _period_span(p, sent, ctx):
+    spans = ctx.period_spans
+    if id(p) not in spans:
+        span = sent.doc.char_span(sent.start_char + p.start, sent.start_char + p.end, alignment_mode="expand")
+        spans[id(p)] = None if span is None or len(span) == 0 else span
+    return spans[id(p)]
+
+
+def _period_clause(p, sent, ctx):
     heads = ctx.period_heads
     if id(p) not in heads:
-        span = sent.doc.char_span(sent.start_char + p.start, sent.start_char + p.end, alignment_mode="expand")
-        heads[id(p)] = None if span is None or len(span) == 0 else _clause_head(span.root)
-    head = heads[id(p)]
+        span = _period_span(p, sent, ctx)
+        heads[id(p)] = None if span is None else _clause_head(span.root)
+    return heads[id(p)]
+
+
+def _period_inside(p, sent, ctx, cands):
+    """The figure whose phrase holds the period ("from $3.3 billion in its previous round in 2024"),
+    as its (start, end), else None."""
+    span = _period_span(p, sent, ctx)
+    if span is None:
+        return None
+    t = span.root
+    for _ in range(6):
+        if t.head.i == t.i or _is_verb(t.head):
+            return None
+        t = t.head
+        for c in cands:
+            if c.tokens and t.i in (x.i for x in c.tokens):
+                return (c.start, c.end)
+        if t.lower_ in ("from", "since", "versus", "than"):  # "from $3.3 billion ... in 2024": the base's
+            for o in t.children:
+                for c in cands:
+                    if o.dep_ == "pobj" and c.tokens and o.i in (x.i for x in c.tokens):
+                        return (c.start, c.end)
+    return None
+
+
+def _period_allowed(p, chain, sent, ctx) -> bool:
+    head = _period_clause(p, sent, ctx)
     if head is None:
         return True
     if head.i in chain:
@@ -1341,9 +1386,12 @@ def _period_allowed(p, chain, sent, ctx) -> bool:
 
 
 def _market_move(c: _Cand, direction: str, metric: str | None) -> bool:
-    """A weekday is the period of a market move on that day, not of an amount announced on it."""
-    if metric is not None and (metric.lower() in MARKET_METRICS or any(w in metric.lower() for w in ("index", "shares", "stock"))):
-        return True
+    """A weekday is the period of a market move on that day (a share price, an index, a currency),
+    not of an amount announced or a decision taken on it."""
+    if metric is not None:
+        low = metric.lower()
+        return low in MARKET_METRICS or low == "share price" or any(w in low for w in ("index", "shares", "stock")) \
+            or any(low == w or low.startswith(w + " ") for w in INDEX_WORDS)
     return c.kind in ("percent", "percentage_points") and direction in ("up", "down")
 
 
