@@ -50,7 +50,8 @@ def test_digest_send_exit_codes(tmp_path, monkeypatch, capsys):
     monkeypatch.delenv("NARRATIVE_SMTP_PASSWORD", raising=False)
     # nothing listening: retried, recorded as failed, reported, exit 4 (README: Exit codes)
     cfg.write_text(base + f"smtp_port = {free_port()}\n")
-    assert main(["digest", "--config", str(cfg), "--db", db, "--date", DAY.isoformat(), "--send"]) == exits.RUN_FAILED
+    out = ["--out", str(tmp_path / "out")]  # never the working directory
+    assert main(["digest", "--config", str(cfg), "--db", db, "--date", DAY.isoformat(), "--send", *out]) == exits.RUN_FAILED
     assert "digest: failed: 1 of 1 not sent" in capsys.readouterr().out
     with Warehouse.open(db, read_only=True) as wh:
         assert wh.con.execute("SELECT status, attempts FROM digests WHERE recipient = 'analyst@example.com'").fetchall() == [("failed", 2)]
@@ -59,7 +60,7 @@ def test_digest_send_exit_codes(tmp_path, monkeypatch, capsys):
     ctl = start_server(sink)
     try:
         cfg.write_text(base + f"smtp_port = {ctl.port}\n")
-        args = ["digest", "--config", str(cfg), "--db", db, "--date", DAY.isoformat(), "--send"]
+        args = ["digest", "--config", str(cfg), "--db", db, "--date", DAY.isoformat(), "--send", *out]
         assert main(args) == exits.OK and len(sink.messages) == 1
         assert main(args) == exits.OK and len(sink.messages) == 1
         assert "digest: already sent" in capsys.readouterr().out
