@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from narrative.cli import exits, main
 from narrative.digest.compose import Options, compose
 from narrative.flows.digesting import make_digest
@@ -124,5 +126,26 @@ def test_a_disagreement_keeps_the_metric_as_written(tmp_path):
         d = compose(wh, Options(tz=TZ, days=1, main="alibaba", competitors=("tencent",)), DAY, NOW)
         ebita = [g for g in d.disagreements if g.metric.lower() == "adjusted ebita"]
         assert ebita and ebita[0].metric == "adjusted EBITA"
+    finally:
+        wh.close()
+
+
+def test_the_charts_first_day_is_a_full_7_day_average(tmp_path):
+    """The tone chart's first point averages the 7 days to it, those before the chart included (it read
+    only the chart's own first day, so the line started at one day's value)."""
+    from narrative.digest.compose import CHART_DAYS
+
+    wh = build_warehouse(tmp_path / "w.duckdb")
+    try:
+        first = DAY - dt.timedelta(days=CHART_DAYS - 1)
+        early = first - dt.timedelta(days=4)  # inside the first point's 7 days, before the chart
+        art = _article("o1", "Old Wire", "Alibaba's old troubles", dt.datetime.combine(early, dt.time(6), dt.timezone.utc),
+                       summary="Alibaba had troubles.")
+        wh.load({"articles": [art], "entity_sentiment": [{"article_id": "o1", "entity_id": "alibaba", "mentions": 2, "score": -0.9,
+                                                          "label": "negative", "model": MODELS["sentiment"]}]}, "r5", index=False)
+        d = compose(wh, Options(tz=TZ, days=1, main="alibaba", competitors=("tencent",)), DAY, NOW)
+        assert d.tone_series.days[0] == first
+        alibaba = dict(d.tone_series.lines)["Alibaba"]
+        assert alibaba[0] == pytest.approx(-0.9) and alibaba[2] == pytest.approx(-0.9) and alibaba[3] is None
     finally:
         wh.close()

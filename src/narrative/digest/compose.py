@@ -229,7 +229,7 @@ def compose(wh: Warehouse, opts: Options, day: date, created_at: datetime) -> Di
     start = day - timedelta(days=days - 1)
     base_start = start - timedelta(days=BASELINE_DAYS)
     chart_start = day - timedelta(days=CHART_DAYS - 1)
-    look_start = min(base_start, chart_start)
+    look_start = min(base_start, chart_start - timedelta(days=6))  # the chart's first 7-day average needs 6 days before it
     since, w_since, until = _midnight(look_start, opts.tz), _midnight(start, opts.tz), _midnight(day + timedelta(days=1), opts.tz)
     label = span_label(start, day)
 
