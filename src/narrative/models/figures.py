@@ -660,8 +660,9 @@ def _verb_metric(v, ctx: _Ctx, depth=0, fig_root=None):
     """Metric noun for a governing verb: its subject, or its object when the subject is a company."""
     if v is None or depth > 3:
         return None, None
-    if v.dep_ in ("acl", "relcl") and v.head.pos_ in ("NOUN", "PROPN") and v.lower_ not in LEVEL_VERBS_AS_METRIC:
-        return v.head, None
+    own_subj = next((c for c in _children(v, ("nsubj", "nsubjpass")) if c.tag_ not in ("WDT", "WP") and c.lower_ not in ("which", "that", "who")), None)
+    if v.dep_ in ("acl", "relcl") and v.head.pos_ in ("NOUN", "PROPN") and v.lower_ not in LEVEL_VERBS_AS_METRIC and own_subj is None:
+        return v.head, None  # "... cloud revenue, which grew 34%": the noun the clause describes
     # transitive change: "cut API prices by 90%", "raised its dividend by 32% to HK$4.50"
     if fig_root is not None and fig_root.dep_ == "pobj" and fig_root.head.lower_ in ("by", "to") and fig_root.head.head.i == v.i:
         obj = next((c for c in _children(v, ("dobj",)) if c.i not in ctx.fig_token_ids), None)
