@@ -361,3 +361,13 @@ def test_table_signs_dollar_lists_and_hyphenated_scales(pipeline):
     assert [(f.value, f.currency) for f in fs] == [(27.8e9, "NZD"), (26.2e9, "NZD")]
     (f,) = one(pipeline, "A key vote on its proposed $5-billion takeover is due next week.")
     assert (f.value, f.currency, f.metric) == (5e9, "USD", "deal value")
+
+
+def test_company_named_after_a_common_noun_is_a_mention(pipeline):
+    # "Gadget maker Zentro": the compound "maker" is a common noun, not the first name of a person
+    text = "Gadget maker Zentro is breaking out this week. The stock added more than 2% after the deal."
+    nlp, resolve = pipeline
+    doc = nlp(text)
+    sents = list(doc.sents)
+    (f,) = extract_figures(sents[-1], "a1", 1, resolve)
+    assert (f.value, f.metric, f.subject) == (2, "share price", "Zentro")

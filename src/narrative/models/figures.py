@@ -1429,11 +1429,13 @@ def _doc_context(doc, ctx) -> dict:
         if tok.i in seen or not (tok.is_title or tok.is_upper) or len(tok.text) < 3 or tok.lower_ in REGION_SET:
             continue
         ent = _ent_of(tok)
-        if ent is not None and ent.label_ not in ("PERSON", "GPE"):
+        # "Beauty company Coty", "chip maker Zentro": named as a company, whatever the NER calls it
+        named_company = any(ch.dep_ == "compound" and ch.lower_ in _COMPANY_NOUNS for ch in tok.children)
+        if ent is not None and ent.label_ not in ("PERSON", "GPE") and not named_company:
             continue
         if tok.dep_ == "nsubj" and tok.head.lower_ in _SPEECH_VERBS:
             continue
-        if any(ch.dep_ == "compound" for ch in tok.children) or (tok.i > 0 and tok.doc[tok.i - 1].pos_ == "PROPN"):
+        if any(ch.dep_ == "compound" and ch.pos_ == "PROPN" for ch in tok.children) or (tok.i > 0 and tok.doc[tok.i - 1].pos_ == "PROPN"):
             continue  # "Jeff Bezos", "Adam Neumann": a person's full name
         e = ctx.entity(tok, owner=2)
         if e is None or e[0] == "REGION":
@@ -1464,6 +1466,9 @@ def _doc_context(doc, ctx) -> dict:
     out = {"mentions": mentions, "main": main, "dominant": dominant, "people": people}
     _DOCS.last = (doc, out)
     return out
+
+
+_COMPANY_NOUNS = {"company", "firm", "group", "maker", "brand", "retailer", "startup", "giant", "bank", "carrier", "developer", "automaker", "chipmaker", "conglomerate"}
 
 
 def _is_product(subj, ctx) -> bool:
