@@ -371,3 +371,19 @@ def test_company_named_after_a_common_noun_is_a_mention(pipeline):
     sents = list(doc.sents)
     (f,) = extract_figures(sents[-1], "a1", 1, resolve)
     assert (f.value, f.metric, f.subject) == (2, "share price", "Zentro")
+
+
+def test_cash_flow_signs_bases_buybacks_segments_and_shares_of_funds(pipeline):
+    fs = one(pipeline, "Zentro's free cash flow was negative $2 billion in the quarter, compared with positive free cash flow of $1.5 billion a year earlier.")
+    assert [(f.value, f.change, f.metric) for f in fs] == [(2e9, "level", "free cash flow"), (1.5e9, "base", "free cash flow")]
+    (f,) = one(pipeline, "Zentro's free cash flow turned negative in the March quarter, an outflow of $3 billion.")
+    assert f.metric == "free cash flow"  # an outflow is a cash flow, never a metric of its own
+    (f,) = one(pipeline, "Analysts expect operating profit at its cloud unit to fall about 20% this year.")
+    assert f.metric == "operating profit at cloud unit"  # a segment's figure is not the whole company's
+    (f,) = one(pipeline, "Zentro said it would spend about 60% of the proceeds on chips.")
+    assert f.metric == "share of proceeds"  # a share of the money, not the money's amount
+    text = "Alibaba shares rose on Monday. Alibaba said the tools were popular. Orbis Group launched a model with Alibaba Cloud, and the company added $2 billion to its share buyback."
+    nlp, resolve = pipeline
+    doc = nlp(text)
+    (f,) = extract_figures(list(doc.sents)[-1], "a1", 2, resolve)
+    assert (f.metric, f.subject_id) == ("share buyback", "alibaba")  # the clause's own "the company", not a name of another clause

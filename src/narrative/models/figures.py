@@ -116,7 +116,7 @@ SKIP_HEAD_NOUNS = {"total", "worth", "average", "sum", "combined", "tally", "rec
 _COMPANY_LABELS = {"ORG", "PRODUCT", "PERSON", "GPE", "NORP", "FAC", "WORK_OF_ART", "LOC"}
 _FREQ = {"daily", "weekly", "monthly", "quarterly", "annual", "yearly", "annualised", "annualized"}
 _DROP_MODS = {"more", "fewer", "additional", "extra", "forecast", "expected", "estimated", "projected", "prior", "previous",
-              "initial", "earlier"}
+              "initial", "earlier", "positive", "negative"}
 _PRONOUNS = {"it", "its", "they", "their", "we", "our", "the company", "company", "that", "which", "who"}
 
 
@@ -691,6 +691,12 @@ def _verb_metric(v, ctx: _Ctx, depth=0, fig_root=None):
                 return inn, company
             if is_company and subj.lower_ not in INDEX_WORDS:
                 return None, company
+            # "the company added $5 billion to its buyback": the figure is the object, the noun after "to"
+            # is what it goes to (never a noun of another clause)
+            if fig_root is not None and fig_root.dep_ == "dobj" and fig_root.head.i == v.i:
+                to = _pp_child_noun(v, ("to", "into"), ctx)
+                if to is not None and to.i not in ctx.fig_token_ids and ctx.entity(to) is None:
+                    return to, company
             # pronoun subject: climb
             if v.dep_ in ("xcomp", "ccomp", "advcl", "conj") and v.head.i != v.i:
                 m, comp = _verb_metric(v.head, ctx, depth + 1)
@@ -763,6 +769,8 @@ def _pp_child_noun(tok, preps=("of", "in"), ctx=None):
 
 _PRICE_VERBS = {"launch", "launched", "launches", "priced", "available", "retail", "retails", "start", "starts", "costs",
                 "cost", "go", "goes", "offered", "offer"}
+_ALLOCATE_VERBS = {v + e for v in ("spend", "allocate", "invest", "devote", "earmark", "dedicate", "channel") for e in ("", "s", "ed", "ing")} | {
+    "spent", "use", "uses", "used", "using", "put", "puts", "putting"}
 _SHARE_OF_VERBS = {"account", "accounts", "accounted", "accounting", "make", "makes", "made", "making", "represent",
                    "represents", "represented", "comprise", "comprises", "comprised"}
 
@@ -778,6 +786,9 @@ def _metric_direct(c: _Cand, root, ctx: _Ctx):
         vs = next((ch for ch in v.children if ch.dep_ == "nsubj"), None) if v.lower_ in _SHARE_OF_VERBS else None
         owner_noun = vs is not None and vs.pos_ == "NOUN" and _ent_of(vs) is None and vs.lower_ not in AGENT_NOUNS
         if n is not None and not owner_noun and n.i not in ctx.fig_token_ids and ctx.entity(n) is None and n.lower_ not in AGENT_NOUNS:
+            if root.dep_ == "dobj" and root.head.lower_ in _ALLOCATE_VERBS:
+                # "spend about 70% of the new funds on compute": a share of the funds, not their amount
+                return "share of " + ctx.np(n)[0]
             return n
     # a figure in parentheses right after a noun: "rechargeable (63.6%)", "in-feed units (30%)"
     first = c.tokens[0] if c.tokens else root
@@ -960,6 +971,9 @@ def _subject(metric_tok, inner_subject, verb_company, c: _Cand, root, ctx: _Ctx)
         if _is_verb(h):
             owner = 1 if first_verb else 0
             first_verb = False
+            if owner == 1 and any(s.lower_ in COREF_NOUNS and s.lower_ not in ("stock", "shares") and ctx.entity(s) is None
+                                  and any(d.lower_ in ("the", "this") for d in s.lefts) for s in _children(h, ("nsubj", "nsubjpass"))):
+                return None  # "..., and the company added $5 billion": its own subject points back (coreference)
             if h.lower_ in _FINDING_VERBS:
                 t = h
                 continue  # "the Labor Department found that ...": a source
@@ -971,7 +985,8 @@ def _subject(metric_tok, inner_subject, verb_company, c: _Cand, root, ctx: _Ctx)
                     return e
                 t = h
                 continue
-            for s in _children(h, ("nsubj", "nsubjpass")):
+            subs = _children(h, ("nsubj", "nsubjpass"))
+            for s in subs:
                 if s.i in ctx.fig_token_ids:
                     continue
                 e = ctx.entity(s, owner=owner)
@@ -1051,6 +1066,9 @@ def extract_figures(sent, article_id: str, sentence_idx: int, resolve_entity: Re
             metric = mtok
         elif mtok is not None:
             metric, inner_subject, region = ctx.np(mtok)
+            seg = _segment_of(mtok, ctx)
+            if seg is not None:
+                metric = f"{metric} at {seg}"
         else:
             metric = None
         subj = _subject(None if isinstance(mtok, str) else mtok, inner_subject, verb_company, c, root, ctx)
@@ -1059,6 +1077,10 @@ def extract_figures(sent, article_id: str, sentence_idx: int, resolve_entity: Re
         if subj is not None and subj[0] == "REGION":
             region = region or subj[1]
             subj = None
+        if metric is not None and metric.lower() in _FLOW_WORDS:
+            # "an outflow of RMB 15.2 billion": a cash flow, named by the sentence when it says which
+            m = re.search(r"\b(?:(?:free|operating|net)\s+)?cash\s+flows?\b", text, re.I)
+            metric = m.group(0).lower() if m else "cash flow"
         if metric is not None and metric.lower() in ("it", "they", "company", "which", "that", "m", "mn", "bn", "pct", "%", "percent"):
             metric = None
         if metric is not None and not isinstance(mtok, str) and mtok is not None and (_is_agent(mtok, ctx) or _bare_change(metric, c)):
@@ -1114,6 +1136,25 @@ def extract_figures(sent, article_id: str, sentence_idx: int, resolve_entity: Re
             )
         )
     return out
+
+
+_FLOW_WORDS = {"outflow", "inflow", "cash outflow", "cash inflow", "outflows", "inflows"}
+_SEGMENT_NOUNS = {"group", "unit", "division", "segment", "business", "arm", "subsidiary", "operations"}
+
+
+def _segment_of(mtok, ctx):
+    """"adjusted EBITA at its China e-commerce group": a figure of a segment of the company, not of the
+    whole company: the segment's name, else None."""
+    if mtok.lower_ in _SEGMENT_NOUNS:
+        return None
+    for p in mtok.children:
+        if p.dep_ == "prep" and p.lower_ in ("at", "of", "for", "in"):
+            for o in p.children:
+                if o.dep_ == "pobj" and o.lower_ in _SEGMENT_NOUNS and o.i not in ctx.fig_token_ids and any(
+                        ch.dep_ == "poss" and ch.lower_ in ("its", "their") for ch in o.children):
+                    words = [t for t in o.subtree if t.dep_ not in ("poss", "det", "case") and t.i <= o.i and t.i > p.i]
+                    return re.sub(r"\s*-\s*", "-", " ".join(t.text for t in words)) if words else None
+    return None
 
 
 def _is_company_at(sent, off: int, ctx: _Ctx) -> bool:
@@ -1282,6 +1323,10 @@ def _change(c: _Cand, root, gov, direction: str, ctx) -> tuple[str, str]:
         a = a.head
         anc.append(a.lower_)
     if t.dep_ == "pobj" and hl == "from":
+        return "base", direction
+    # "compared with positive free cash flow of RMB 13.7 billion": the base is the value of the compared noun
+    if t.dep_ == "pobj" and hl == "of" and h.head.dep_ == "pobj" and h.head.head.lower_ in ("with", "to", "against") and (
+            h.head.head.lower_ == "against" or h.head.head.head.lower_ in COMPARE_WORDS):
         return "base", direction
     if any(w in COMPARE_WORDS for w in anc[:3]) and not (t.dep_ == "pobj" and hl in ("to", "by")):
         if not (anc and anc[0] in ("than",) and c.kind == "percent"):
