@@ -387,3 +387,16 @@ def test_cash_flow_signs_bases_buybacks_segments_and_shares_of_funds(pipeline):
     doc = nlp(text)
     (f,) = extract_figures(list(doc.sents)[-1], "a1", 2, resolve)
     assert (f.metric, f.subject_id) == ("share buyback", "alibaba")  # the clause's own "the company", not a name of another clause
+
+
+def test_unit_names_and_banks_own_figures(pipeline):
+    # a tracked parent's name followed by a unit's word names a unit the alias table does not know
+    (f, _g) = one(pipeline, "Alibaba Health's revenue increased 15% to RMB 16.7 billion in fiscal 2025.")
+    assert (f.subject_id, f.subject) == (None, "Alibaba Health")
+    (f,) = one(pipeline, "Alibaba Group's revenue rose 5%.")
+    assert f.subject_id == "alibaba"  # a corporate suffix is the same company
+    # a bank otherwise quoted as a source owns its own figure
+    (f, _g) = one(pipeline, "JPMorgan's investment banking fees rose 16% to $2.6 billion.")
+    assert f.subject == "JPMorgan"
+    (f,) = one(pipeline, "Samsung's operating profit in its chip division fell 40%.")
+    assert f.metric == "operating profit"  # only "at its X unit" names a segment
