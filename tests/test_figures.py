@@ -400,3 +400,8 @@ def test_unit_names_and_banks_own_figures(pipeline):
     assert f.subject == "JPMorgan"
     (f,) = one(pipeline, "Samsung's operating profit in its chip division fell 40%.")
     assert f.metric == "operating profit"  # only "at its X unit" names a segment
+
+
+def test_named_unit_next_to_the_metric_beats_the_possessor(pipeline):
+    (f,) = one(pipeline, "Amazon's AWS operating income rose 9% in the quarter.")
+    assert (f.subject_id, f.metric) == ("aws", "operating income")

@@ -510,16 +510,17 @@ class _Ctx:
 
         Returns (text, subject_from_inside, region_from_inside)."""
         subject = None
+        poss_subject = None
         region = None
         keep = {head.i}
 
         def visit(t):
-            nonlocal subject, region
+            nonlocal subject, region, poss_subject
             for ch in t.lefts:
-                if ch.dep_ == "poss" and ch.pos_ == "PROPN" and subject is None:
+                if ch.dep_ == "poss" and ch.pos_ == "PROPN" and poss_subject is None:
                     e = self.entity(ch, owner=2)
                     if e is not None and e[0] != "REGION":
-                        subject = e
+                        poss_subject = e
                 if ch.dep_ in ("det", "poss", "case", "predet", "nummod", "quantmod", "punct", "cc", "prep", "aux", "neg", "appos"):
                     if ch.dep_ == "punct" and ch.text in ("-", "–"):
                         keep.add(ch.i)
@@ -557,7 +558,8 @@ class _Ctx:
         words = re.sub(r"\s*-\s*", "-", words)
         if doc[i].is_sent_start and doc[i].is_title and not doc[i].ent_type_ and len(doc[i].text) > 1:
             words = words[0].lower() + words[1:]
-        return words, subject, region
+        # "Amazon's AWS segment sales": the named unit next to the metric is closer than the possessor
+        return words, subject or poss_subject, region
 
     def noun_head(self, tok):
         if tok is None:
