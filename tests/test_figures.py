@@ -405,3 +405,10 @@ def test_unit_names_and_banks_own_figures(pipeline):
 def test_named_unit_next_to_the_metric_beats_the_possessor(pipeline):
     (f,) = one(pipeline, "Amazon's AWS operating income rose 9% in the quarter.")
     assert (f.subject_id, f.metric) == ("aws", "operating income")
+
+
+def test_verb_metric_skips_another_figures_change_noun_and_plans(pipeline):
+    fs = one(pipeline, "According to figures from the central bank, the net worth of local households reached 500 billion euros in 2023, an increase of 4% compared to 2022.")
+    assert [f.metric for f in fs] == ["net worth", "net worth"]  # "an increase of 4%" is the 4%'s, not the metric
+    (f,) = one(pipeline, "The minister announced plans to reduce coal imports by 15% by 2030.")
+    assert (f.metric, f.direction) == ("coal imports", "down")  # the verb's object, not the noun "plans"

@@ -669,15 +669,15 @@ def _verb_metric(v, ctx: _Ctx, depth=0, fig_root=None):
     if v is None or depth > 3:
         return None, None
     own_subj = next((c for c in _children(v, ("nsubj", "nsubjpass")) if c.tag_ not in ("WDT", "WP") and c.lower_ not in ("which", "that", "who")), None)
-    if v.dep_ in ("acl", "relcl") and v.head.pos_ in ("NOUN", "PROPN") and v.lower_ not in LEVEL_VERBS_AS_METRIC and own_subj is None:
-        return v.head, None  # "... cloud revenue, which grew 34%": the noun the clause describes
     # transitive change: "cut API prices by 90%", "raised its dividend by 32% to HK$4.50"
     if fig_root is not None and fig_root.dep_ == "pobj" and fig_root.head.lower_ in ("by", "to") and fig_root.head.head.i == v.i:
-        obj = next((c for c in _children(v, ("dobj",)) if c.i not in ctx.fig_token_ids), None)
+        obj = next((c for c in _children(v, ("dobj",)) if c.i not in ctx.fig_token_ids and not _holds_other_change(c, fig_root, ctx)), None)
         if obj is not None and ctx.entity(obj) is None:
             subj = next(iter(_children(v, ("nsubj", "nsubjpass"))), None)
             comp = ctx.entity(subj) if subj is not None else None
             return obj, (comp if comp is not None and comp[0] != "REGION" else None)
+    if v.dep_ in ("acl", "relcl") and v.head.pos_ in ("NOUN", "PROPN") and v.lower_ not in LEVEL_VERBS_AS_METRIC and own_subj is None:
+        return v.head, None  # "... cloud revenue, which grew 34%": the noun the clause describes
     subj = next(iter(_children(v, ("nsubj", "nsubjpass"))), None)
     company = None
     if subj is not None and subj.lower_ in ("yoy", "qoq"):
@@ -691,7 +691,7 @@ def _verb_metric(v, ctx: _Ctx, depth=0, fig_root=None):
         is_company = ent is not None and ent[0] != "REGION"
         if subj.lower_ in _PRONOUNS or subj.pos_ == "PRON" or is_company or subj.lower_ in NON_COMPANY_SUBJECTS:
             company = ent if is_company else None
-            obj = next((c for c in _children(v, ("dobj",)) if c.i not in ctx.fig_token_ids), None)
+            obj = next((c for c in _children(v, ("dobj",)) if c.i not in ctx.fig_token_ids and not _holds_other_change(c, fig_root, ctx)), None)
             if obj is not None:
                 return obj, company
             inn = _pp_child_noun(v, ("in",), ctx)
@@ -711,7 +711,7 @@ def _verb_metric(v, ctx: _Ctx, depth=0, fig_root=None):
                 return m, comp
             return None, company
         return subj, None
-    obj = next((c for c in _children(v, ("dobj",)) if c.i not in ctx.fig_token_ids), None)
+    obj = next((c for c in _children(v, ("dobj",)) if c.i not in ctx.fig_token_ids and not _holds_other_change(c, fig_root, ctx)), None)
     if v.dep_ in ("xcomp", "ccomp", "advcl", "conj", "pcomp") and v.head.i != v.i:
         h = v.head
         # "expects its AI capacity to double": controller is the head's object
@@ -746,6 +746,15 @@ def _verb_metric(v, ctx: _Ctx, depth=0, fig_root=None):
         if best is not None:
             return best, None
     return None, None
+
+
+def _holds_other_change(obj, fig_root, ctx) -> bool:
+    """"reached 855 billion euros, an increase of 6%": a change noun holding another figure is that
+    figure's, not the metric of the verb's other figures."""
+    if obj.lower_ not in CHANGE_NOUNS:
+        return False
+    sub = list(obj.subtree)
+    return any(t.i in ctx.fig_token_ids for t in sub) and (fig_root is None or fig_root not in sub)
 
 
 def _is_verb_arg(root, v, ctx) -> bool:
