@@ -412,3 +412,12 @@ def test_verb_metric_skips_another_figures_change_noun_and_plans(pipeline):
     assert [f.metric for f in fs] == ["net worth", "net worth"]  # "an increase of 4%" is the 4%'s, not the metric
     (f,) = one(pipeline, "The minister announced plans to reduce coal imports by 15% by 2030.")
     assert (f.metric, f.direction) == ("coal imports", "down")  # the verb's object, not the noun "plans"
+
+
+def test_units_in_a_table_are_not_the_articles_company(pipeline):
+    from narrative.models.figures import _Ctx, _doc_context
+
+    nlp, resolve = pipeline
+    doc = nlp("Google said app updates got smaller. Google shipped the change. Maps 32.7 MB 17.5 MB. Gmail 17.8 MB 7.6 MB. Kindle 52.4 MB 19.1 MB.")
+    main = _doc_context(doc, _Ctx(list(doc.sents)[0], resolve))["main"]
+    assert main is not None and main[1] != "MB"

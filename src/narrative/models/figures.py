@@ -1159,6 +1159,8 @@ _SOURCE_HEADS = {"estimate", "estimates", "forecast", "forecasts", "analysis", "
                  "view", "target", "targets", "analysts", "analyst", "research", "model", "calculations", "index"}
 _CORP_SUFFIXES = {"group", "holding", "holdings", "inc", "inc.", "corp", "corp.", "corporation", "ltd", "ltd.", "limited",
                   "co", "co.", "plc", "ag", "sa", "llc", "company"}
+_UNIT_WORDS = {"kb", "mb", "gb", "tb", "pb", "kbps", "mbps", "gbps", "ghz", "mhz", "km", "kg", "mm", "cm", "kwh", "mwh", "gwh",
+               "mw", "gw", "byte", "bytes", "file", "files", "apk", "zip", "pdf", "usb", "cpu", "gpu", "ram", "photo"}
 _FLOW_WORDS = {"outflow", "inflow", "cash outflow", "cash inflow", "outflows", "inflows"}
 _SEGMENT_NOUNS = {"group", "unit", "division", "segment", "business", "arm", "subsidiary", "operations"}
 
@@ -1597,8 +1599,8 @@ def _mention_entity(ent, ctx, doc_text: str):
         return None
     if any(low == w or low.startswith(w + " ") for w in INDEX_WORDS):
         return None
-    if any(ch.isdigit() for ch in low[:1]):
-        return None
+    if any(ch.isdigit() for ch in low[:1]) or low in _UNIT_WORDS:
+        return None  # "17.8 MB": a unit, however often a table repeats it
     eid = ent.ent_id_ or ctx.resolve(text)
     return (eid or None, text.removeprefix("the ").removeprefix("The "))
 
