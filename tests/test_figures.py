@@ -421,3 +421,8 @@ def test_units_in_a_table_are_not_the_articles_company(pipeline):
     doc = nlp("Google said app updates got smaller. Google shipped the change. Maps 32.7 MB 17.5 MB. Gmail 17.8 MB 7.6 MB. Kindle 52.4 MB 19.1 MB.")
     main = _doc_context(doc, _Ctx(list(doc.sents)[0], resolve))["main"]
     assert main is not None and main[1] != "MB"
+
+
+def test_index_in_apposition_and_trading_session_words(pipeline):
+    (f,) = one(pipeline, "Elsewhere, the pan-European STOXX 600 was up 0.3 per cent in afternoon trading.")
+    assert (f.metric, f.subject) == ("STOXX 600", None)  # the index, not "afternoon trading"; an index has no owner

@@ -646,7 +646,7 @@ def _index_name(tok) -> str | None:
     window = tok.doc[tok.left_edge.i: min(tok.i + 2, len(tok.doc))].text.lower()
     if not any(w in window for w in _INDEX_NAMES):
         return None
-    toks = [t for t in tok.subtree if t.dep_ not in ("poss", "case", "det", "punct", "appos") and t.i <= tok.i
+    toks = [t for t in tok.subtree if (t.i == tok.i or t.dep_ not in ("poss", "case", "det", "punct", "appos")) and t.i <= tok.i
             and not any(a.dep_ in ("poss", "appos") for a in t.ancestors if a.i != tok.i and tok in a.ancestors)]
     toks = [t for t in toks if t.pos_ in ("PROPN", "NUM", "NOUN") and not (t.pos_ == "PROPN" and t.lower_ in REGION_SET)]
     if not toks:
@@ -684,6 +684,8 @@ def _verb_metric(v, ctx: _Ctx, depth=0, fig_root=None):
         subj = None
     if subj is not None:
         name = _index_name(subj)
+        for ap in (a for a in subj.children if a.dep_ == "appos"):
+            name = name or _index_name(ap)  # "Overseas, the pan-European STOXX 600 was up 0.49 per cent"
         if name is not None:
             return name, None
     if subj is not None:
@@ -695,7 +697,7 @@ def _verb_metric(v, ctx: _Ctx, depth=0, fig_root=None):
             if obj is not None:
                 return obj, company
             inn = _pp_child_noun(v, ("in",), ctx)
-            if inn is not None and inn.i not in ctx.fig_token_ids:
+            if inn is not None and inn.i not in ctx.fig_token_ids and inn.lower_ not in _SESSION_WORDS:
                 return inn, company
             if is_company and subj.lower_ not in INDEX_WORDS:
                 return None, company
@@ -1094,6 +1096,9 @@ def extract_figures(sent, article_id: str, sentence_idx: int, resolve_entity: Re
         if subj is not None and subj[0] == "REGION":
             region = region or subj[1]
             subj = None
+        if subj is not None and subj[0] is None and isinstance(mtok, str) and mtok != "shares" and any(
+                w in mtok.lower().split() or mtok.lower().startswith(w) for w in INDEX_WORDS):
+            subj = None  # an index's move belongs to no company ("Overseas, the STOXX 600 was up 0.49%")
         if metric is not None and metric.lower() in _FLOW_WORDS:
             # "an outflow of RMB 15.2 billion": a cash flow, named by the sentence when it says which
             m = re.search(r"\b(?:(?:free|operating|net)\s+)?cash\s+flows?\b", text, re.I)
@@ -1159,6 +1164,7 @@ _SOURCE_HEADS = {"estimate", "estimates", "forecast", "forecasts", "analysis", "
                  "view", "target", "targets", "analysts", "analyst", "research", "model", "calculations", "index"}
 _CORP_SUFFIXES = {"group", "holding", "holdings", "inc", "inc.", "corp", "corp.", "corporation", "ltd", "ltd.", "limited",
                   "co", "co.", "plc", "ag", "sa", "llc", "company"}
+_SESSION_WORDS = {"trading", "trade", "session", "dealings", "deals"}  # "up 0.5% in morning trading": when, not what
 _UNIT_WORDS = {"kb", "mb", "gb", "tb", "pb", "kbps", "mbps", "gbps", "ghz", "mhz", "km", "kg", "mm", "cm", "kwh", "mwh", "gwh",
                "mw", "gw", "byte", "bytes", "file", "files", "apk", "zip", "pdf", "usb", "cpu", "gpu", "ram", "photo"}
 _FLOW_WORDS = {"outflow", "inflow", "cash outflow", "cash inflow", "outflows", "inflows"}
