@@ -426,3 +426,10 @@ def test_units_in_a_table_are_not_the_articles_company(pipeline):
 def test_index_in_apposition_and_trading_session_words(pipeline):
     (f,) = one(pipeline, "Elsewhere, the pan-European STOXX 600 was up 0.3 per cent in afternoon trading.")
     assert (f.metric, f.subject) == ("STOXX 600", None)  # the index, not "afternoon trading"; an index has no owner
+
+
+def test_money_before_a_product_name_is_its_price(pipeline):
+    (f,) = one(pipeline, "The $1,000 Meta Quest Pro, by contrast, has a lower resolution.")
+    assert f.metric == "price"
+    (f,) = one(pipeline, "Buyers may prefer the $279 Xbox One S.")
+    assert f.metric == "price"

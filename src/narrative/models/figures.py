@@ -871,6 +871,8 @@ def _metric(c: _Cand, root, gov, ctx: _Ctx):
             if comp:  # "an 18% revenue increase"
                 return comp[-1], None
             root, h = h, h.head
+        elif kind == "money" and h.pos_ == "PROPN" and (_ent_of(h) is None or _ent_of(h).label_ in ("PRODUCT", "ORG", "WORK_OF_ART")):
+            return "price", None  # "the $1,000 Meta Quest Pro", "the $279 Xbox One S": a product's price
         elif kind != "count" and h.lower_ not in ("year",) and h.ent_type_ != "DATE":
             return h, None
     # "an operating loss of X", "a stake of about 36%", "an increase of 28%"
