@@ -433,3 +433,10 @@ def test_money_before_a_product_name_is_its_price(pipeline):
     assert f.metric == "price"
     (f,) = one(pipeline, "Buyers may prefer the $279 Xbox One S.")
     assert f.metric == "price"
+
+
+def test_signed_percentage_in_a_table_row_takes_its_column_header(pipeline):
+    nlp, resolve = pipeline
+    doc = nlp("App\n\nOld Size\n\nDownload Size (% vs old)\n\nPhotoBox  40.1 MB  12.2 MB (-70%)\n\n")
+    fs = [f for s in doc.sents for f in extract_figures(s, "a1", 0, resolve)]
+    assert [(f.value, f.direction, f.metric) for f in fs] == [(70, "down", "download size")]

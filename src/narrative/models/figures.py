@@ -1112,8 +1112,12 @@ def extract_figures(sent, article_id: str, sentence_idx: int, resolve_entity: Re
         change, direction = _change(c, root, gov, direction, ctx)
         if c.kind in ("percent", "percentage_points") and change == "level" and metric is not None and re.search(r"\b(?:growth|increase|decline|drop|rise)$", metric.lower()):
             change, direction = "change", ("down" if re.search(r"(?:decline|drop)$", metric.lower()) else (direction if direction != "none" else "up"))
+        if metric is not None and metric.lower() in _UNIT_WORDS:
+            metric = None  # "12.2 MB (-70%)": a unit is not what is measured
         if c.sign is not None:
             change, direction = "change", ("up" if c.sign == "+" else "down")
+            if metric is None:
+                metric = _column_header_metric(sent, c)
         rows.append([c, direction, _canon_metric(metric, c, text), subj, region or region_sent, gov, root, change, mtok])
 
     _inherit(rows)
@@ -1166,6 +1170,26 @@ _SOURCE_HEADS = {"estimate", "estimates", "forecast", "forecasts", "analysis", "
                  "view", "target", "targets", "analysts", "analyst", "research", "model", "calculations", "index"}
 _CORP_SUFFIXES = {"group", "holding", "holdings", "inc", "inc.", "corp", "corp.", "corporation", "ltd", "ltd.", "limited",
                   "co", "co.", "plc", "ag", "sa", "llc", "company"}
+_HEADER_RE = re.compile(r"([A-Za-z][\w-]*(?:[ \t]+[A-Za-z][\w-]*){0,3})\s*\(\s*%[^)\n]{0,30}\)")
+
+
+def _column_header_metric(sent, c):
+    """A signed percentage in a table row ("13.4 MB (-81%)") measures what the nearest column header
+    before it names as a percentage ("Patch Size (% vs original)")."""
+    doc = sent.doc
+    start = sent.start_char + c.start
+    lo = max(0, start - 3000)
+    before = doc.text[lo:start]
+    last = None
+    for m in _HEADER_RE.finditer(before):
+        last = m
+    if last is None:
+        return None
+    words = last.group(1).split()
+    words = [w for w in words if not w.startswith("(")][-2:]
+    return " ".join(words).lower() if words else None
+
+
 _SESSION_WORDS = {"trading", "trade", "session", "dealings", "deals"}  # "up 0.5% in morning trading": when, not what
 _UNIT_WORDS = {"kb", "mb", "gb", "tb", "pb", "kbps", "mbps", "gbps", "ghz", "mhz", "km", "kg", "mm", "cm", "kwh", "mwh", "gwh",
                "mw", "gw", "byte", "bytes", "file", "files", "apk", "zip", "pdf", "usb", "cpu", "gpu", "ram", "photo"}
