@@ -440,3 +440,10 @@ def test_signed_percentage_in_a_table_row_takes_its_column_header(pipeline):
     doc = nlp("App\n\nOld Size\n\nDownload Size (% vs old)\n\nPhotoBox  40.1 MB  12.2 MB (-70%)\n\n")
     fs = [f for s in doc.sents for f in extract_figures(s, "a1", 0, resolve)]
     assert [(f.value, f.direction, f.metric) for f in fs] == [(70, "down", "download size")]
+
+
+def test_table_row_label_names_the_company(pipeline):
+    nlp, resolve = pipeline
+    doc = nlp("App\n\nOld Size\n\nDownload Size (% vs old)\n\nGoogle Photos\n\n40.1 MB\n\n12.2 MB (-70%)\n\n")
+    fs = [f for s in doc.sents for f in extract_figures(s, "a1", 0, resolve)]
+    assert [(f.value, f.metric, f.subject_id) for f in fs if f.kind == "percent"] == [(70, "download size", "google")]

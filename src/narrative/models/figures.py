@@ -1118,6 +1118,8 @@ def extract_figures(sent, article_id: str, sentence_idx: int, resolve_entity: Re
             change, direction = "change", ("up" if c.sign == "+" else "down")
             if metric is None:
                 metric = _column_header_metric(sent, c)
+            if subj is None:
+                subj = _row_label_company(sent, c, ctx)
         rows.append([c, direction, _canon_metric(metric, c, text), subj, region or region_sent, gov, root, change, mtok])
 
     _inherit(rows)
@@ -1188,6 +1190,24 @@ def _column_header_metric(sent, c):
     words = last.group(1).split()
     words = [w for w in words if not w.startswith("(")][-2:]
     return " ".join(words).lower() if words else None
+
+
+def _row_label_company(sent, c, ctx):
+    """A table row's first cell ("Google Maps | 32.7 MB | 17.5 MB (-46%)", cells on their own lines):
+    the company the alias table knows it by, else None."""
+    doc = sent.doc
+    start = sent.start_char + c.start
+    before = doc.text[max(0, start - 400):start]
+    cells = [x.strip() for x in re.split(r"\n\s*\n|\s{3,}", before)]
+    cells[-1] = cells[-1] + " %"  # the figure's own cell
+    for cell in reversed(cells):
+        if not cell or re.fullmatch(r"[\d.,\s%()+\-−A-Za-z]*\d[\d.,\s%()+\-−A-Za-z]*", cell) and len(re.findall(r"[A-Za-z]+", cell)) <= 2 and re.search(r"\d", cell):
+            continue  # a number cell ("17.5 MB (-46%)")
+        if len(cell.split()) > 4 or not cell[:1].isupper():
+            return None
+        eid = ctx.resolve(cell)
+        return (eid, cell) if eid else None
+    return None
 
 
 _SESSION_WORDS = {"trading", "trade", "session", "dealings", "deals"}  # "up 0.5% in morning trading": when, not what
