@@ -504,6 +504,10 @@ def score_real(pages, preds, errors=0, label="real"):
            "f1": 2 * prec * rec / (prec + rec) if prec + rec else 0.0}
     for k, (ok, n) in acc.items():
         res[k] = ok / n if n else 0.0
+    if errors:
+        from collections import Counter
+
+        print(f"  [{label}] errors by class: " + ", ".join(f"{k} {n}" for k, n in Counter(e[0] for e in errs).most_common()))
     for kind, page, body, p, g in errs[:errors]:
         at = (g or p)["start"]
         ctx = body[max(0, at - 90): at + 60].replace("\n", " ")
@@ -596,7 +600,7 @@ def main(argv=None):
     ap.add_argument("--table", action="store_true", help="one table: written sets, real-text dev and test, public sets")
     ap.add_argument("--speed", action="store_true", help="also time the figure stage alone")
     ap.add_argument("--dev-only", action="store_true", help="leave the real-text test split out (while tuning)")
-    ap.add_argument("--real-errors", type=int, default=0, help="print up to N errors on the real-text dev split")
+    ap.add_argument("--real-errors", type=int, default=0, help="print up to N errors on the real-text dev split, after a count by class (never the test split)")
     args = ap.parse_args(argv)
 
     nlp, resolve = load_nlp_and_resolver()
