@@ -1175,20 +1175,33 @@ _CORP_SUFFIXES = {"group", "holding", "holdings", "inc", "inc.", "corp", "corp."
 _HEADER_RE = re.compile(r"([A-Za-z][\w-]*(?:[ \t]+[A-Za-z][\w-]*){0,3})\s*\(\s*%[^)\n]{0,30}\)")
 
 
+_TEXT = threading.local()
+
+
+def _doc_text(doc) -> str:
+    """The doc's text, kept for the last doc (Doc.text joins every token on each access)."""
+    last = getattr(_TEXT, "last", None)
+    if last is None or last[0] is not doc:
+        last = (doc, doc.text)
+        _TEXT.last = last
+    return last[1]
+
+
 def _column_header_metric(sent, c):
     """A signed percentage in a table row ("13.4 MB (-81%)") measures what the nearest column header
     before it names as a percentage ("Patch Size (% vs original)")."""
     doc = sent.doc
     start = sent.start_char + c.start
-    lo = max(0, start - 3000)
-    before = doc.text[lo:start]
-    last = None
-    for m in _HEADER_RE.finditer(before):
-        last = m
-    if last is None:
+    before = _doc_text(doc)[max(0, start - 3000):start]
+    at = max(before.rfind("(%"), before.rfind("( %"))
+    if at < 0:
         return None
-    words = last.group(1).split()
-    words = [w for w in words if not w.startswith("(")][-2:]
+    m = None
+    for m in _HEADER_RE.finditer(before[max(0, at - 80): at + 40]):
+        pass  # the header nearest the figure
+    if m is None:
+        return None
+    words = [w for w in m.group(1).split() if not w.startswith("(")][-2:]
     return " ".join(words).lower() if words else None
 
 
@@ -1197,7 +1210,7 @@ def _row_label_company(sent, c, ctx):
     the company the alias table knows it by, else None."""
     doc = sent.doc
     start = sent.start_char + c.start
-    before = doc.text[max(0, start - 400):start]
+    before = _doc_text(doc)[max(0, start - 400):start]
     cells = [x.strip() for x in re.split(r"\n\s*\n|\s{3,}", before)]
     cells[-1] = cells[-1] + " %"  # the figure's own cell
     for cell in reversed(cells):
@@ -1525,7 +1538,7 @@ def _doc_context(doc, ctx) -> dict:
     last = getattr(_DOCS, "last", None)
     if last is not None and last[0] is doc:
         return last[1]
-    doc_text = doc.text
+    doc_text = _doc_text(doc)
     mentions, counts, first = [], {}, {}
     for ent in doc_ents(doc)[0]:
         label = ent.label_
