@@ -1178,6 +1178,32 @@ _HEADER_RE = re.compile(r"([A-Za-z][\w-]*(?:[ \t]+[A-Za-z][\w-]*){0,3})\s*\(\s*%
 _TEXT = threading.local()
 
 
+class _LazyText:
+    """Slices of a doc's text by character offsets, without joining the whole doc (Doc.text builds a
+    Token for every word: on a long page that was a quarter of the figure stage)."""
+
+    __slots__ = ("doc",)
+
+    def __init__(self, doc):
+        self.doc = doc
+
+    def __getitem__(self, sl: slice) -> str:
+        start, end = max(0, sl.start or 0), sl.stop
+        if end is None or end <= start:
+            return ""
+        last = getattr(_TEXT, "last", None)
+        if last is not None and last[0] is self.doc:
+            return last[1][start:end]
+        sp = self.doc.char_span(start, end, alignment_mode="expand")
+        if sp is None or len(sp) == 0:
+            return _doc_text(self.doc)[start:end]
+        text = self.doc[sp.start: sp.end].text_with_ws
+        off = start - sp.start_char
+        if off < 0:
+            text, off = " " * -off + text, 0
+        return text[off: off + (end - start)]
+
+
 def _doc_text(doc) -> str:
     """The doc's text, kept for the last doc (Doc.text joins every token on each access)."""
     last = getattr(_TEXT, "last", None)
@@ -1538,7 +1564,7 @@ def _doc_context(doc, ctx) -> dict:
     last = getattr(_DOCS, "last", None)
     if last is not None and last[0] is doc:
         return last[1]
-    doc_text = _doc_text(doc)
+    doc_text = _LazyText(doc)
     mentions, counts, first = [], {}, {}
     for ent in doc_ents(doc)[0]:
         label = ent.label_
