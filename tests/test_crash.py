@@ -5,6 +5,7 @@ shows as `interrupted` in `runs` (and in `narrative runs` even before the next r
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -36,7 +37,9 @@ def test_sigkill_mid_annotate_then_the_next_run_recovers(tmp_path, capsys):
         cfg.write_text(f'[narrative]\ndb = "{db}"\nfeeds = [{feeds}]\nallow_private = true\nper_host_interval = 0.02\n'
                        f'per_host_concurrency = 4\nannotate_batch = 8\nresolve = {{ {resolve} }}\n')
         cmd = [str(Path(sys.executable).parent / "narrative"), "ingest", "--config", str(cfg), "--no-progress"]
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        # its own process group, like a service under a supervisor: the SIGKILL below leaves the run's temporary
+        # Prefect server (a child process) orphaned, and the test reaps it as such a supervisor would
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
         lines: list[str] = []
         triaged = threading.Event()
 
@@ -53,6 +56,10 @@ def test_sigkill_mid_annotate_then_the_next_run_recovers(tmp_path, capsys):
         assert not any("stage=annotate" in x for x in lines), "annotate finished before the kill: " + "".join(lines)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # the orphaned Prefect server; nothing else is in the group
+        except ProcessLookupError:
+            pass
         reader.join(timeout=5)
         killed_output = "".join(lines)
 
