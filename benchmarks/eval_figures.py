@@ -237,19 +237,8 @@ def norm_metric(s: str | None) -> str:
 
 
 def _old_norm_metric(s: str | None) -> str:
-    if not s:
-        return ""
-    s = s.lower().replace("-", " ").replace("’", "'")
-    s = re.sub(r"[^\w&' ]", " ", s)
-    words = [w for w in s.split() if w not in ("the", "a", "an", "its", "their")]
-    out = []
-    for w in words:
-        if len(w) > 3 and w.endswith("ies"):
-            w = w[:-3] + "y"
-        elif len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
-            w = w[:-1]
-        out.append(w)
-    return " ".join(out)
+    """The metric normalisation before synonyms (the 'before' column's scoring)."""
+    return _norm_words(s) if s else ""
 
 
 def slug(s: str | None) -> str:

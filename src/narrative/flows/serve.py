@@ -141,25 +141,8 @@ def healthy(api_url: str, timeout: float = 2.0) -> bool:
         return False
 
 
-def group_members(pgid: int) -> list[int]:
-    """Live processes whose process group is `pgid` (Linux /proc)."""
-    out = []
-    for d in Path("/proc").iterdir():
-        if not d.name.isdigit():
-            continue
-        try:
-            stat = (d / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2:].split()
-        if fields[0] != "Z" and int(fields[2]) == pgid:
-            out.append(int(d.name))
-    return out
-
-
-def descendants(pid: int) -> list[int]:
-    """Live descendants of `pid` (Linux /proc), children first."""
-    children: dict[int, list[int]] = {}
+def _live_processes():
+    """(pid, parent pid, process group) of every live, non-zombie process (Linux /proc)."""
     for d in Path("/proc").iterdir():
         if not d.name.isdigit():
             continue
@@ -169,7 +152,19 @@ def descendants(pid: int) -> list[int]:
             continue
         fields = stat[stat.rindex(")") + 2:].split()
         if fields[0] != "Z":
-            children.setdefault(int(fields[1]), []).append(int(d.name))
+            yield int(d.name), int(fields[1]), int(fields[2])
+
+
+def group_members(pgid: int) -> list[int]:
+    """Live processes whose process group is `pgid`."""
+    return [pid for pid, _ppid, group in _live_processes() if group == pgid]
+
+
+def descendants(pid: int) -> list[int]:
+    """Live descendants of `pid`, children first."""
+    children: dict[int, list[int]] = {}
+    for child, parent, _group in _live_processes():
+        children.setdefault(parent, []).append(child)
     out, todo = [], list(children.get(pid, []))
     while todo:
         p = todo.pop(0)
