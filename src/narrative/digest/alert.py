@@ -1,4 +1,4 @@
-"""The alert mail for a failed or empty scheduled day: composed here, sent with smtplib.
+"""The alert mail for a failed or empty scheduled day: composed here, sent like the digest (send.deliver).
 
 Plain text on purpose (it must read in any client and on a phone). Everything it needs comes in as
 arguments; the flow decides whether an alert is due (flows/alerting.py).
@@ -6,8 +6,6 @@ arguments; the flow decides whether an alert is due (flows/alerting.py).
 
 from __future__ import annotations
 
-import smtplib
-import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -38,19 +36,3 @@ def compose_alert(day: str, kind: str, problem: str, run_id: str | None, db: str
     ]
     msg.set_content("\n".join(lines) + "\n")
     return msg
-
-
-def send_alert(msg: EmailMessage, host: str, port: int, user: str | None, password: str | None,
-               starttls: bool = False, ssl_on_connect: bool = False, cafile: str | None = None,
-               timeout: float = 30.0) -> None:
-    """Send through SMTP: implicit TLS (`ssl_on_connect`, port 465) or STARTTLS when asked, login when a
-    user is given. One try: the alert is tried again by the next failed run of the day. Raises on failure."""
-    context = ssl.create_default_context(cafile=cafile) if (starttls or ssl_on_connect) else None
-    smtp_cls = smtplib.SMTP_SSL if ssl_on_connect else smtplib.SMTP
-    kwargs = {"context": context} if ssl_on_connect else {}
-    with smtp_cls(host, port, timeout=timeout, **kwargs) as smtp:
-        if starttls and not ssl_on_connect:
-            smtp.starttls(context=context)
-        if user:
-            smtp.login(user, password or "")
-        smtp.send_message(msg)

@@ -4,12 +4,12 @@ configured) one alert mail per day to `alert_to` (default: the digest's recipien
 from __future__ import annotations
 
 import logging
-import smtplib
 import socket
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from ..digest.alert import compose_alert, send_alert
+from ..digest.alert import compose_alert
+from ..digest.send import DeliveryError, deliver
 from ..warehouse.db import Warehouse
 from ..warehouse.runs import alerted_between, record_alert
 from .settings import Settings
@@ -48,11 +48,9 @@ def alert_for_day(s: Settings, run_id: str | None, kind: str, problem: str, now:
     else:
         msg = compose_alert(day, kind, problem, run_id, s.db, s.digest_from, recipients, socket.gethostname())
         try:
-            send_alert(msg, s.smtp_host, s.smtp_port, s.smtp_user, s.smtp_password, starttls=s.smtp_starttls,
-                       ssl_on_connect=getattr(s, "smtp_ssl", False), cafile=getattr(s, "smtp_cafile", None),
-                       timeout=getattr(s, "smtp_timeout", 30.0))
+            deliver(msg, s.smtp_config(attempts=1))  # one try: the next failed run of the day tries again
             outcome = f"sent to {', '.join(recipients)}"
-        except (smtplib.SMTPException, OSError) as exc:
+        except DeliveryError as exc:
             log.error("alert for %s not sent through %s:%s: %s", day, s.smtp_host, s.smtp_port, exc)
             outcome = f"failed: {exc}"
     log.warning("alert for %s: %s", day, outcome)

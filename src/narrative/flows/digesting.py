@@ -11,7 +11,7 @@ from pathlib import Path
 from ..digest.charts import charts
 from ..digest.compose import Digest, Options, compose, resolve_date
 from ..digest.render import HTML_LIMIT, render_html, render_text
-from ..digest.send import (Chart, DeliveryError, SmtpConfig, Unsubscribe, build_message, default_mailto, deliver,
+from ..digest.send import (Chart, DeliveryError, Unsubscribe, build_message, default_mailto, deliver,
                            new_message_id, write_files)
 from ..warehouse import queries as q
 from ..warehouse.db import Warehouse
@@ -72,9 +72,7 @@ def _make(wh, s: Settings, out_dir, run_id, date_spec, dry_run, resend, now) -> 
     if not s.smtp_host or not recipients:
         _record(wh, d, run_id, now, recipient=None, status="written", eml=paths[0] if paths else None)
         return paths, "written" if not s.smtp_host else "written (no recipients: set digest_to)"
-    cfg = SmtpConfig(host=s.smtp_host, port=s.smtp_port, user=s.smtp_user, password=s.smtp_password,
-                     starttls=s.smtp_starttls, ssl=s.smtp_ssl, cafile=s.smtp_cafile, timeout=s.smtp_timeout,
-                     attempts=s.smtp_attempts, backoff=s.smtp_backoff)
+    cfg = s.smtp_config()
     sent, already, failed = [], [], []
     for r in recipients:
         addr = _addr(r)

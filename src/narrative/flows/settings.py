@@ -9,6 +9,7 @@ import tomllib
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
+from ..digest.send import SmtpConfig
 from ..extractors.fetch import FetchPolicy
 
 _FETCH = FetchPolicy()  # the one set of fetch defaults: FetchPolicy's own
@@ -87,6 +88,12 @@ class Settings:
     def fetch_policy(self) -> FetchPolicy:
         """The fetcher's policy: FetchPolicy's fields, read from these settings by name."""
         return FetchPolicy(**{f.name: getattr(self, f.name) for f in fields(FetchPolicy)})
+
+    def smtp_config(self, attempts: int | None = None) -> SmtpConfig:
+        """How the digest and the alert mail reach the SMTP server (`attempts` overrides smtp_attempts)."""
+        return SmtpConfig(host=self.smtp_host or "", port=self.smtp_port, user=self.smtp_user, password=self.smtp_password,
+                          starttls=self.smtp_starttls, ssl=self.smtp_ssl, cafile=self.smtp_cafile, timeout=self.smtp_timeout,
+                          attempts=self.smtp_attempts if attempts is None else attempts, backoff=self.smtp_backoff)
 
     def hash(self) -> str:
         d = asdict(self)
