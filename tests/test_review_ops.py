@@ -30,20 +30,16 @@ def test_the_runs_local_dask_cluster_listens_on_loopback_only():
 def test_a_held_warehouse_fails_the_digest_not_the_stored_run(tmp_path):
     """After the run is stored, an analyst's process holding the file past the wait makes the digest
     'failed: …' in the run's summary; it does not raise (which failed and alerted a stored day)."""
-    import subprocess
-    import sys
+    from test_warehouse_staging import _holder, _stop
 
     from narrative.flows.daily import digest_after_run
     from narrative.warehouse.db import Warehouse
 
     db = tmp_path / "w.duckdb"
     Warehouse.open(db).close()
-    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(db)!r}); print('ok', flush=True); time.sleep(60)"],
-                              stdout=subprocess.PIPE, text=True)
+    holder = _holder(f"import duckdb; c = duckdb.connect({str(db)!r})")
     try:
-        assert holder.stdout.readline().strip() == "ok"
         paths, status = digest_after_run(Settings(db=str(db)), str(tmp_path / "out"), "r1", wait=0.3)
     finally:
-        holder.kill()
-        holder.wait()
+        _stop(holder)
     assert paths == [] and status.startswith("failed: ") and str(db) in status, status
