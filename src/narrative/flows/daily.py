@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import sys
 import time
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -121,7 +120,7 @@ def ingest_run(s: Settings, out_dir: str | None = None, trigger: str = "ingest",
     whose task runner runs the annotate chunks."""
     bars = show_progress and _is_tty()
     progress = Progress(enabled=bars)
-    run_id = f"{trigger}-{steps.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+    run_id = steps.new_run_id(trigger)
     clock = _Clock(run_id, lines=not bars)
     # The run writes into a staging file and merges at finish_run: readers are blocked only for the merge.
     with stage_run(s.db, run_id, trigger, s.hash()) as wh:
@@ -244,7 +243,7 @@ def _superseded():
 def _record_refused(s: Settings, trigger: str, message: str) -> str | None:
     from ..warehouse.runs import record_refused_run
 
-    run_id = f"{trigger}-{steps.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+    run_id = steps.new_run_id(trigger)
     try:
         with Warehouse.open(s.db, wait=120) as wh:
             record_refused_run(wh, run_id, trigger, s.hash(), message)

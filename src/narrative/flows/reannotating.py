@@ -12,7 +12,6 @@ carry the new ones, and the views read those.
 from __future__ import annotations
 
 import logging
-import uuid
 from dataclasses import dataclass
 
 from prefect import flow
@@ -42,7 +41,7 @@ class ReannotateReport:
 def reannotate_flow(s: Settings, since=None, limit: int | None = None, every: bool = False, batch: int = 256,
                     show_progress: bool = True) -> ReannotateReport:
     progress = Progress(enabled=show_progress)
-    run_id = f"reannotate-{steps.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+    run_id = steps.new_run_id("reannotate")
     models = steps.load_annotator(s).models()
     with stage_run(s.db, run_id, "reannotate", s.hash()) as wh:
         try:

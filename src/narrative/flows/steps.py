@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import threading
 import logging
+import threading
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -142,16 +143,12 @@ def resolve_aggregated(fetcher: Fetcher, results: list[FeedResult], known_feeds)
 
 
 def headline_rows(headlines, entities=None) -> list[dict]:
-    """Headlines as rows, with the tracked entities each title names (alias match, longest alias first, so
-    'Alibaba Cloud' is Alibaba Cloud and not Alibaba too; no model reads a headline)."""
-    import re as _re
-
-    by_alias = {a: e.id for e in (entities.entities.values() if entities is not None else ()) for a in (e.name, *e.aliases)}
-    rx = _re.compile(r"(?<!\w)(" + "|".join(_re.escape(a) for a in sorted(by_alias, key=len, reverse=True)) + r")(?!\w)") if by_alias else None
+    """Headlines as rows, with the tracked entities each title names (EntityTable.ids_named_in: no model
+    reads a headline)."""
     now_ = now()
     return [{"id": h.id, "title": h.title, "publisher": h.publisher, "publisher_url": h.publisher_url, "published_at": h.published_at,
              "feed_url": h.feed_url, "link": h.link, "reason": h.reason, "seen_at": now_,
-             "entity_ids": list(dict.fromkeys(by_alias[m.group(1)] for m in rx.finditer(h.title or ""))) if rx else []}
+             "entity_ids": entities.ids_named_in(h.title or "") if entities is not None else []}
             for h in headlines]
 
 
@@ -385,3 +382,8 @@ def _load_figures():
 
 def now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def new_run_id(trigger: str) -> str:
+    """A run's id: what started it, when, and a random suffix (two runs in one second stay apart)."""
+    return f"{trigger}-{now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"

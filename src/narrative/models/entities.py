@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
 from ..data import load_json
 
 
@@ -30,6 +32,7 @@ class EntityTable:
             for alias in (e.name, *e.aliases):
                 self._by_alias.setdefault(alias, e.id)
                 self._by_lower.setdefault(alias.lower(), e.id)
+        self._alias_re: re.Pattern | None = None
         for e in entities:
             if e.parent_id and e.parent_id not in self.entities:
                 raise ValueError(f"entity {e.id!r} has unknown parent {e.parent_id!r}")
@@ -68,6 +71,16 @@ class EntityTable:
             if hit:
                 return hit
         return None
+
+    def ids_named_in(self, text: str) -> list[str]:
+        """Entities a text names by an exact alias, in order of first mention, no model involved (for
+        headlines): longest alias first, so 'Alibaba Cloud' is Alibaba Cloud and not Alibaba too."""
+        if not self._by_alias or not text:
+            return []
+        if self._alias_re is None:
+            alts = "|".join(re.escape(a) for a in sorted(self._by_alias, key=len, reverse=True))
+            self._alias_re = re.compile(rf"(?<!\w)({alts})(?!\w)")
+        return list(dict.fromkeys(self._by_alias[m.group(1)] for m in self._alias_re.finditer(text)))
 
     def name(self, entity_id: str) -> str:
         return self.entities[entity_id].name
