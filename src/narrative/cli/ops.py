@@ -93,14 +93,13 @@ def cmd_config(args) -> int:
         return exits.USAGE
     print(f"Configuration OK{f' ({args.config})' if args.config else ' (no --config: defaults and environment)'}. "
           "Effective settings:")
+    from ..flows.settings import SECRETS
+
     width = max(len(f.name) for f in fields(result.settings))
     for name, value in asdict(result.settings).items():
-        shown = "********" if (name in SECRET_FIELDS and value) else json.dumps(value, default=str, ensure_ascii=False)
+        shown = "********" if (name in SECRETS and value) else json.dumps(value, default=str, ensure_ascii=False)
         print(f"  {name:<{width}} = {shown}  ({result.sources[name]})")
     return exits.OK
-
-
-SECRET_FIELDS = ("smtp_password",)
 
 
 class CheckResult:

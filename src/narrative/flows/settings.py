@@ -147,15 +147,6 @@ def read_config(config: str | Path) -> dict:
         raise ValueError(f"{config}: TOML syntax error: {exc}") from exc
 
 
-def settings_params(s: Settings) -> dict:
-    """The settings as JSON-able flow parameters (every field except secrets, which the run reads from
-    its own environment or config file)."""
-    d = asdict(s)
-    for k in SECRETS:
-        d.pop(k, None)
-    return json.loads(json.dumps(d, default=str))
-
-
 def settings_from_params(config: str | None = None, overrides: dict | None = None, env: dict | None = None) -> Settings:
     """What a served or deployed flow run receives (a config path and overrides, JSON) made into Settings:
     defaults < config file < environment < overrides. Overrides may set a value back to None."""
@@ -189,22 +180,22 @@ def _apply(s: Settings, values: dict, source: str) -> Settings:
 
 
 def _convert(k: str, v, default):
-    if True:
-        if isinstance(v, str) and not isinstance(default, str) and default is not None:
-            if isinstance(default, bool):
-                v = v.lower() in ("1", "true", "yes", "on")
-            elif isinstance(default, int):
-                v = int(v)
-            elif isinstance(default, float):
-                v = float(v)
-            elif isinstance(default, tuple):
-                v = tuple(x.strip() for x in v.split(",") if x.strip())
-            elif isinstance(default, dict):
-                v = json.loads(v)
-        elif isinstance(v, str) and default is None and _FIELD_TYPES.get(k) is int:
+    """A value from the environment (always a string) or TOML, as the field's type."""
+    if isinstance(v, str) and not isinstance(default, str) and default is not None:
+        if isinstance(default, bool):
+            v = v.lower() in ("1", "true", "yes", "on")
+        elif isinstance(default, int):
             v = int(v)
-        if isinstance(default, tuple) and isinstance(v, list):
-            v = tuple(v)
+        elif isinstance(default, float):
+            v = float(v)
+        elif isinstance(default, tuple):
+            v = tuple(x.strip() for x in v.split(",") if x.strip())
+        elif isinstance(default, dict):
+            v = json.loads(v)
+    elif isinstance(v, str) and default is None and _FIELD_TYPES.get(k) is int:
+        v = int(v)
+    if isinstance(default, tuple) and isinstance(v, list):
+        v = tuple(v)
     return v
 
 
