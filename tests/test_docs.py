@@ -9,7 +9,6 @@ import re
 from pathlib import Path
 from types import SimpleNamespace
 
-import pytest
 
 import narrative
 from narrative.cli import build_parser, main

@@ -47,8 +47,8 @@ def test_digest_send_exit_codes(tmp_path, monkeypatch, capsys):
     build_warehouse(tmp_path / "w.duckdb").close()
     db = str(tmp_path / "w.duckdb")
     cfg = tmp_path / "n.toml"
-    base = (f'[narrative]\ntimezone = "Asia/Shanghai"\ndigest_to = ["analyst@example.com"]\nsmtp_attempts = 2\n'
-            f'smtp_backoff = 0.01\nsmtp_host = "127.0.0.1"\n')
+    base = ('[narrative]\ntimezone = "Asia/Shanghai"\ndigest_to = ["analyst@example.com"]\nsmtp_attempts = 2\n'
+            'smtp_backoff = 0.01\nsmtp_host = "127.0.0.1"\n')
     monkeypatch.delenv("NARRATIVE_SMTP_PASSWORD", raising=False)
     # nothing listening: retried, recorded as failed, reported, exit 4 (README: Exit codes)
     cfg.write_text(base + f"smtp_port = {free_port()}\n")

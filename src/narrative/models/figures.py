@@ -99,7 +99,7 @@ from .figures_periods import find_periods, find_region
 import bisect
 import threading
 
-from .nlp import doc_ents, sent_ents
+from .nlp import doc_ents
 from .records import Figure
 
 Resolver = Callable[[str], "str | None"]
