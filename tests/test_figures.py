@@ -447,3 +447,14 @@ def test_table_row_label_names_the_company(pipeline):
     doc = nlp("App\n\nOld Size\n\nDownload Size (% vs old)\n\nGoogle Photos\n\n40.1 MB\n\n12.2 MB (-70%)\n\n")
     fs = [f for s in doc.sents for f in extract_figures(s, "a1", 0, resolve)]
     assert [(f.value, f.metric, f.subject_id) for f in fs if f.kind == "percent"] == [(70, "download size", "google")]
+
+
+def test_people_are_not_owners_but_a_companys_named_product_is(pipeline):
+    # a person given money, or announcing it, owns no company figure
+    gift = one(pipeline, "Over the weekend it emerged that Lady Harrowgate, the minister's wife, had been given £5,000 worth of clothes.")
+    assert by_surface(gift, "£5,000").subject is None
+    pledge = one(pipeline, "In September, Marcus Okafor announced a $2 billion investment in the fund.")
+    assert by_surface(pledge, "$2 billion").subject is None
+    # a name the NER calls a person but a company possesses is the company's product
+    users = one(pipeline, "Tencent's Weixin has 1.41 billion monthly active users.")
+    assert by_surface(users, "1.41 billion monthly active users").subject == "Weixin"

@@ -490,12 +490,17 @@ class _Ctx:
             eid = None  # "Alibaba Health", "Tencent Music": a unit the alias table does not know, kept by its name
         if eid is None and toks[0].i > 0 and tok.doc[toks[0].i - 1].lower_.rstrip(".") in _TITLES:
             return None  # "President Donald Trump", "CEO Craig Menear": a person
+        if eid is None:
             # an untracked name is a subject only when the NER calls it an organisation (or a product):
             # people, places, events and bare capitalised words are not companies
             # owner: 2 = possessor/modifier of the metric, 1 = subject of the figure's verb
             label = ent.label_ if ent is not None else None
-            if label is None or label == "PERSON":
-                if not owner or (label == "PERSON" and owner < 2) or not (tok.is_title or tok.is_upper):
+            if owner and label in ("PERSON", "FAC", "WORK_OF_ART") and _company_possessed(toks[-1], self):
+                pass  # "Tencent's Weixin", "Baidu's Apollo Go": a company's product or unit, not a person
+            elif label is None or label == "PERSON":
+                # a one-word name the NER calls a person may be a company ("Xiaomi delivered ..."); a full
+                # name ("Adam Neumann") is a person (surnames of people named in full: _doc_context)
+                if not owner or (label == "PERSON" and owner < 2 and len(toks) > 1) or not (tok.is_title or tok.is_upper):
                     return None
             elif label in ("NORP", "FAC", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"):
                 return None
@@ -567,6 +572,16 @@ class _Ctx:
         if tok.pos_ in ("NOUN", "PROPN", "NUM", "X", "ADJ", "PRON"):
             return tok
         return None
+
+
+def _company_possessed(tok, ctx) -> bool:
+    """Is the name possessed by a company ("Tencent's Weixin")? Then it is the company's product or unit."""
+    for ch in tok.children:
+        if ch.dep_ == "poss" and ch.pos_ == "PROPN":
+            e = _ent_of(ch)
+            if (e is not None and (e.label_ == "ORG" or e.ent_id_)) or ctx.resolve(ch.text) is not None:
+                return True
+    return False
 
 
 def _is_verb(t) -> bool:
