@@ -458,3 +458,36 @@ def test_people_are_not_owners_but_a_companys_named_product_is(pipeline):
     # a name the NER calls a person but a company possesses is the company's product
     users = one(pipeline, "Tencent's Weixin has 1.41 billion monthly active users.")
     assert by_surface(users, "1.41 billion monthly active users").subject == "Weixin"
+
+
+def test_figures_written_in_words_and_shillings(pipeline):
+    rate = one(pipeline, "The central bank's decision to cut its policy rate by a quarter-point last month surprised no one.")
+    pp = by_surface(rate, "a quarter-point")
+    assert (pp.kind, pp.value, pp.direction, pp.change) == ("percentage_points", 0.25, "down", "change")
+    ctr = one(pipeline, "Video ads on phones earn twice the click rate of banner ads.")
+    twice = by_surface(ctr, "twice")
+    assert (twice.kind, twice.value, twice.direction, twice.metric) == ("multiple", 2.0, "up", "click rate")
+    users = one(pipeline, "The platform now serves over a billion monthly users.")
+    assert by_surface(users, "over a billion monthly users").value == 1e9
+    assert one(pipeline, "She visited the plant twice last year and heard a million complaints of noise.") == [] or all(
+        f.surface != "twice" for f in one(pipeline, "She visited the plant twice last year."))
+    bill = one(pipeline, "Mwanza is a city in Tanzania. The first phase of the market project cost 620m/-.")
+    cost = by_surface(bill, "620m/-")
+    assert (cost.kind, cost.value, cost.currency) == ("money", 620e6, "TZS")
+
+
+def test_phrasal_verbs_habits_and_reporting_verbs_are_no_movement(pipeline):
+    assert by_surface(one(pipeline, "Subscribers will have to pony up $12 a month for the feature."), "$12").direction == "none"
+    often = by_surface(one(pipeline, "Flat prices in the capital often exceed 9,000 euros per square metre."), "9,000 euros")
+    assert (often.direction, often.change) == ("none", "level")
+    breaks = one(pipeline, "There are typically between 300 and 500 outages a year, he added.")
+    assert (breaks[0].direction, breaks[0].change) == ("none", "level")
+    # a movement verb with its particle still moves
+    assert by_surface(one(pipeline, "The stock went up 4% on Tuesday."), "4%").direction == "up"
+
+
+def test_money_for_an_exchange_is_a_price_or_a_deal(pipeline):
+    price = one(pipeline, "Players are getting the full racing experience for $15 without a subscription.")
+    assert by_surface(price, "$15").metric == "price"
+    deal = one(pipeline, "Harbor Capital purchased Zentro Labs for $300 million last year.")
+    assert by_surface(deal, "$300 million").metric == "deal value"

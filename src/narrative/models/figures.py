@@ -257,6 +257,35 @@ def _multiples(text: str) -> list[_Cand]:
     return out
 
 
+_PP_WORDS = re.compile(r"\b(?:(?:a|one)\s(?P<q>quarter|half)[\s-](?:percentage[\s-])?point|half\sa\s(?:percentage\s)?point)\b", re.I)
+_TWICE = re.compile(r"\btwice(?=\s(?:the|that|as|its|their|what|his|her|our)\b)", re.I)
+
+
+def _word_figures(text: str) -> list[_Cand]:
+    """Figures written in words that map to a value: "a quarter-point" (0.25 pp), "twice the CTR" (2x)."""
+    out = []
+    for m in _PP_WORDS.finditer(text):
+        out.append(_Cand(m.start(), m.end(), "percentage_points", 0.25 if (m.group("q") or "").lower() == "quarter" else 0.5, unit="pp"))
+    for m in _TWICE.finditer(text):
+        out.append(_Cand(m.start(), m.end(), "multiple", 2.0, unit="x"))
+    return out
+
+
+# East African amounts: "4m/-", "10,000/-" (shillings; the country from the article)
+_SHILLINGS = re.compile(r"(?<![\w.$€£¥])(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s?(?P<s>million|billion|thousand|bn|mn|m|k|b)?/-")
+_SHILLING_COUNTRIES = (("tanzania", "TZS"), ("kenya", "KES"), ("uganda", "UGX"))
+
+
+def _shillings(sent, text: str) -> list[_Cand]:
+    if "/-" not in text:
+        return []
+    doc = sent.doc
+    doc_text = _LazyText(doc)[0: doc[-1].idx + len(doc[-1].text)].lower()
+    cur = next((code for name, code in _SHILLING_COUNTRIES if name in doc_text), "KES")
+    return [_Cand(m.start(), m.end(), "money", _num(m.group("n")) * (_scale(m.group("s")) if m.group("s") else 1.0), None, cur, cur)
+            for m in _SHILLINGS.finditer(text)]
+
+
 def _qualitative(text: str) -> list[_Cand]:
     out = []
     for m in QUAL_RE.finditer(text):
@@ -365,11 +394,31 @@ def _counts(sent, text: str, taken: list[_Cand]) -> list[_Cand]:
         c.noun = noun
         c.num_end = e
         out.append(c)
+    # "a billion Android users", "one million customers": a scale word the article writes as a number
+    for m in _A_SCALE.finditer(text):
+        probe = _Cand(m.start(), m.end(), "count", 0)
+        if _overlaps(probe, taken) or _overlaps(probe, out):
+            continue
+        span = doc.char_span(base + m.start(), base + m.end(), alignment_mode="expand")
+        if span is None:
+            continue
+        noun = next((t for t in doc[span.end: min(sent.end, span.end + 4)] if t.pos_ in ("NOUN", "PROPN") and t.tag_ in ("NNS", "NNPS")), None)
+        if noun is None or any(t.pos_ not in ("ADJ", "PROPN", "NOUN", "VERB") for t in doc[span.end: noun.i]) or noun.lower_ in _MONEY_NOUNS \
+                or noun.lower_ in COUNT_NOUNS_BAD or noun.lower_ in NON_ECON_COUNT_NOUNS:
+            continue
+        c = _Cand(m.start(), noun.idx + len(noun.text) - base, "count", _scale(m.group("s")), unit=noun.lower_)
+        c.noun = noun
+        c.num_end = m.end()
+        out.append(c)
     return out
 
 
+_A_SCALE = re.compile(r"\b(?:a|one)\s(?P<s>billion|million)\b(?!\s(?:of|dollars?|euros?|pounds?|yuan|yen)\b)", re.I)
+_MONEY_NOUNS = {"dollars", "euros", "pounds", "yuan", "yen", "rupees", "pesos", "francs", "times", "years", "miles"}
+
+
 # a sentence with none of these has no figure (every candidate pattern needs one): skip it cheaply
-_MAYBE_FIGURE = re.compile(r"\d|doubl|tripl|quadrupl|halv|half|fold|\btimes\b|digit", re.I)
+_MAYBE_FIGURE = re.compile(r"\d|doubl|tripl|quadrupl|halv|half|fold|\btimes\b|digit|twice|quarter|\ba\s[mb]illion\b", re.I)
 
 
 def _candidates(sent) -> list[_Cand]:
@@ -377,7 +426,7 @@ def _candidates(sent) -> list[_Cand]:
     if not _MAYBE_FIGURE.search(text):
         return []
     taken: list[_Cand] = []
-    for group in (_money(text), _pp(text), _percent(text), _qualitative(text), _multiples(text)):
+    for group in (_money(text), _shillings(sent, text), _pp(text), _percent(text), _qualitative(text), _multiples(text), _word_figures(text)):
         for c in group:
             if not _overlaps(c, taken):
                 taken.append(c)
@@ -597,15 +646,39 @@ _NOT_MOVES = {"made", "make", "makes", "making", "took", "take", "takes", "set",
               "end", "signed", "sign", "showed", "show", "opened", "add", "adds", "added"}
 
 
+# verbs that "up"/"down" as a particle turn into a movement ("went up 5%", "closed down 2%", "ticked up");
+# other phrasal verbs are no movement ("made up 55%", "pony up $12", "signed up 2 million users")
+_PARTICLE_MOVES = {"go", "goes", "going", "went", "gone", "move", "moves", "moved", "moving", "come", "comes", "came",
+                   "coming", "tick", "ticks", "ticked", "inch", "inched", "edge", "edges", "edged", "creep", "crept",
+                   "shoot", "shot", "bump", "bumped", "mark", "marked", "ratchet", "ratcheted", "trade", "traded",
+                   "trading", "trades", "close", "closed", "closes", "finish", "finished", "head", "headed", "push",
+                   "pushed", "drive", "drove", "driven", "revise", "revised", "scale", "scaled", "step", "stepped",
+                   "trend", "trended", "trending", "drift", "drifted", "settle", "settled", "bid", "wind", "wound",
+                   "was", "were", "is", "are", "be", "been"}
+_HABITUAL_ADVS = {"often", "rarely", "usually", "typically", "generally", "normally", "seldom", "sometimes", "never",
+                  "frequently", "routinely", "commonly", "always"}
+
+
+def _moves_with_particle(verb) -> bool:
+    w = verb.lower_
+    return (w in _PARTICLE_MOVES or w in UP or w in DOWN) and w not in _NOT_MOVES
+
+
+def _habitual(verb) -> bool:
+    """Present tense with a frequency adverb or a modal of possibility ("often exceed", "can top")."""
+    return any(ch.lower_ in _HABITUAL_ADVS or (ch.dep_ == "aux" and ch.lower_ in ("can", "could", "may", "might"))
+               for ch in verb.children) and verb.tag_ in ("VBZ", "VBP", "VB")
+
+
 def _direction(root, tokens, kind: str, ctx: _Ctx) -> tuple[str, object]:
     """(direction, governing token)."""
     # figure word itself ("doubled", "halved", "triple-digit growth")
     for t in tokens:
         w = t.lower_
-        if kind in ("multiple", "qualitative") and (w in UP or w in DOWN or w in {"double", "triple", "quadruple", "growth"}):
+        if kind in ("multiple", "qualitative") and (w in UP or w in DOWN or w in {"double", "triple", "quadruple", "growth", "twice"}):
             if w in DOWN or w in {"halved", "halve", "halving"}:
                 return "down", t
-            if w in UP or w in {"double", "triple", "quadruple", "growth"}:
+            if w in UP or w in {"double", "triple", "quadruple", "growth", "twice"}:
                 return "up", t
     if kind == "multiple" and any(t.lower_ in ("half",) for t in tokens):
         return "down", tokens[0]
@@ -615,7 +688,7 @@ def _direction(root, tokens, kind: str, ctx: _Ctx) -> tuple[str, object]:
     j = first.i - 1
     while j >= ctx.sent.start and doc[j].lower_ in ("about", "around", "roughly", "nearly", "almost", "more", "than", "over", "some", "by", "just", "only", "a", "an", "as", "much", "fully", "sharply"):
         j -= 1
-    if j >= ctx.sent.start and doc[j].lower_ in ("up", "down") and not (doc[j].dep_ == "prt" and doc[j].head.lower_ in _NOT_MOVES):
+    if j >= ctx.sent.start and doc[j].lower_ in ("up", "down") and not (doc[j].dep_ == "prt" and not _moves_with_particle(doc[j].head)):
         return ("up" if doc[j].lower_ == "up" else "down"), doc[j]
     t = root
     for _ in range(8):
@@ -628,6 +701,10 @@ def _direction(root, tokens, kind: str, ctx: _Ctx) -> tuple[str, object]:
         w = h.lower_
         if w in ("gain", "gains") and kind == "money" and h.pos_ == "NOUN":
             return "none", h
+        if w in _SPEECH_VERBS and t.dep_ in ("ccomp", "parataxis"):
+            return "none", None  # "there are 400 breaks a year, he added": the reporting verb moves nothing
+        if w in LEVEL_REACH_VERBS and _habitual(h):
+            return "none", h  # "prices often exceed 40,000 euros": a comparison that holds, not a movement
         if w in UP or w in DOWN:
             if w in ("lost", "loses", "losing", "raised", "raise", "raises", "raising") and kind in ("money", "count") and (t.dep_ in ("dobj", "nummod", "compound") or t.i in ctx.qual_token_ids):
                 return "none", h
@@ -636,8 +713,8 @@ def _direction(root, tokens, kind: str, ctx: _Ctx) -> tuple[str, object]:
             return ("up" if w in UP else "down"), h
         if _is_verb(h):
             for p in _children(h, ("prt", "advmod", "acomp")):
-                if p.lower_ == "up" and h.lower_ in _NOT_MOVES:
-                    continue  # "made up 55% of exports" is a share, not a rise
+                if p.dep_ == "prt" and not _moves_with_particle(h):
+                    continue  # "made up 55% of exports", "pony up $12": a phrasal verb, not a movement
                 if p.lower_ in ("up", "higher"):
                     return "up", h
                 if p.lower_ in ("down", "lower"):
@@ -803,6 +880,8 @@ def _pp_child_noun(tok, preps=("of", "in"), ctx=None):
 
 _PRICE_VERBS = {"launch", "launched", "launches", "priced", "available", "retail", "retails", "start", "starts", "costs",
                 "cost", "go", "goes", "offered", "offer"}
+_EXCHANGE_VERBS = {v + e for v in ("sell", "purchase", "acquire", "buy", "get", "pay", "rent", "lease", "offer") for e in ("", "s", "ed", "ing")} | {
+    "sold", "bought", "got", "getting", "paid", "purchased", "acquired", "offered", "leased", "rented"}
 _ALLOCATE_VERBS = {v + e for v in ("spend", "allocate", "invest", "devote", "earmark", "dedicate", "channel") for e in ("", "s", "ed", "ing")} | {
     "spent", "use", "uses", "used", "using", "put", "puts", "putting"}
 _SHARE_OF_VERBS = {"account", "accounts", "accounted", "accounting", "make", "makes", "made", "making", "represent",
@@ -842,9 +921,23 @@ def _metric_direct(c: _Cand, root, ctx: _Ctx):
                 return n
             if w.head.pos_ == "NOUN" and w.head.i not in ctx.fig_token_ids and w.head.lower_ not in AGENT_NOUNS:
                 return w.head
+    # "twice the CTR": the noun the multiple quantifies
+    if c.kind == "multiple" and first.lower_ == "twice" and first.i + 1 < ctx.sent.end:
+        nxt = doc[first.i + 1]
+        if nxt.dep_ in ("det", "poss") and nxt.head.pos_ in ("NOUN", "PROPN") and nxt.head.i > nxt.i:
+            return nxt.head
     # a price: "launch ... for $9.99", "launched at $400", "costs $500"
     if c.kind == "money":
         if root.dep_ == "pobj" and h.lower_ in ("for", "at") and h.head.lower_ in _PRICE_VERBS:
+            return "price"
+        xv = h.head if h.head.dep_ != "dobj" else h.head.head  # "for $10" on the verb or on its object
+        if root.dep_ == "pobj" and h.lower_ == "for" and xv.lower_ in _EXCHANGE_VERBS and (
+                xv.lower_ not in LEVEL_VERBS_AS_METRIC or _children(xv, ("dative",))):
+            # (a company selling or buying a business is read from the verb: "sold its stake for X" is a sale)
+            # "purchased Big Machine for $300M": a company changing hands is a deal; anything else, a price
+            objs = _children(xv, ("dobj",))
+            if any((_ent_of(o).label_ == "ORG" if _ent_of(o) is not None else o.pos_ == "PROPN") or ctx.resolve(o.text) for o in objs):
+                return "deal value"
             return "price"
         if root.dep_ in ("dobj", "attr", "npadvmod") and h.lower_ in ("costs", "cost") and any(
                 ch.dep_ == "nsubj" and ch.pos_ == "PROPN" for ch in h.children):
