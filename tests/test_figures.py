@@ -491,3 +491,19 @@ def test_money_for_an_exchange_is_a_price_or_a_deal(pipeline):
     assert by_surface(price, "$15").metric == "price"
     deal = one(pipeline, "Harbor Capital purchased Zentro Labs for $300 million last year.")
     assert by_surface(deal, "$300 million").metric == "deal value"
+
+
+def test_the_ledes_company_owns_figures_only_with_evidence_it_is_a_company(pipeline):
+    nlp, resolve = pipeline
+    art = ("Cosmetics company Velmora is breaking out. Velmora (VLMR) took a majority stake in a skincare line last week. "
+           "Analysts at Harlow Partners were cautious, and Velmora declined to comment. Those gains add to a long run, climbing more than 80% so far this year.")
+    doc = nlp(art)
+    sents = list(doc.sents)
+    f = extract_figures(sents[-1], "a1", 3, resolve)
+    assert by_surface(f, "more than 80%").subject == "Velmora"
+    # a party named most often in the lede is no company: its figures stay unowned
+    art2 = ("Labour ministers accepted gifts this year. Labour said the rules were followed. Arsenal hosted the dinner. "
+            "The clothes were worth more than £5,000.")
+    doc2 = nlp(art2)
+    f2 = extract_figures(list(doc2.sents)[-1], "a2", 3, resolve)
+    assert by_surface(f2, "more than £5,000").subject is None

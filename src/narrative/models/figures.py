@@ -97,6 +97,7 @@ from .figures_lexicon import (
 )
 from .figures_periods import find_periods, find_region
 import bisect
+import itertools
 import threading
 
 from .nlp import doc_ents
@@ -1725,14 +1726,45 @@ def _doc_context(doc, ctx) -> dict:
         first.setdefault(key, e)
     main, dominant = None, False
     if counts:
-        key, n = max(counts.items(), key=lambda kv: kv[1])
+        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+        key, n = ranked[0]
+        second = ranked[1][1] if len(ranked) > 1 else 0
         if n >= 2:
             main = first[key]
-            # an article about one company: it is named at least three times, as often as all others together
+            # an article about one company: it is named at least three times, as often as all others
+            # together, or half as often again as the next; or the lede names it and it leads the count
+            lede_end = next(itertools.islice(doc.sents, 1, 2), doc[len(doc) - 1: len(doc)]).end
+            in_lede = any(i < lede_end and (e[0] or e[1].lower()) == key for i, e, _s in mentions)
             dominant = n >= 3 and n * 2 >= sum(counts.values())
+            if not dominant and ((n >= 3 and n * 2 >= second * 3) or (in_lede and n > second)):
+                # named more than any other, or first in the lede: the article's company only when the
+                # text shows it is a company (not a party, a people, a river or the blog's own brand)
+                dominant = _company_evidence(key, mentions, doc, doc_text)
     out = {"mentions": mentions, "main": main, "dominant": dominant, "people": people}
     _DOCS.last = (doc, out)
     return out
+
+
+_TICKER_AFTER = re.compile(r"\s*\((?:(?:NYSE|NASDAQ|Nasdaq|LSE|TSX|HKEX|SZSE|SSE|TSE|OTC)\s*:\s*)?[A-Z][A-Z.]{0,5}\)")
+_CORP_CUE_AFTER = re.compile(r"(?:'s|’s)?\s+(?:shares|stock|chief executive|CEO|revenue|sales|earnings|profit|stock price|share price)\b|,?\s+(?:Inc|Corp|Co|Ltd|plc|LLC|AG|SA|N\.V)\b\.?")
+
+
+def _company_evidence(key, mentions, doc, doc_text) -> bool:
+    """Does the text show that the entity is a company? Tracked (and not "the Amazon"), a corporate
+    suffix or a company noun before it, a ticker after its name ("Coty (COTY)"), or its shares, stock, CEO or revenue."""
+    for i, e, _s in mentions:
+        if (e[0] or e[1].lower()) != key:
+            continue
+        tok = doc[i]
+        if e[0] and not (i > 0 and doc[i - 1].lower_ == "the"):
+            return True
+        if e[1].split()[-1].rstrip(".").lower() in _CORP_SUFFIXES or (i > 0 and doc[i - 1].lower_ in _COMPANY_NOUNS and doc[i - 1].lower_ not in ("group", "giant", "carrier", "developer")):
+            return True  # "Coty Inc", "beauty company Coty"
+        end = tok.idx + len(e[1]) if doc_text[tok.idx: tok.idx + len(e[1])] == e[1] else tok.idx + len(tok.text)
+        after = doc_text[end: end + 40]
+        if _TICKER_AFTER.match(after) or _CORP_CUE_AFTER.match(after):
+            return True
+    return False
 
 
 _COMPANY_NOUNS = {"company", "firm", "group", "maker", "brand", "retailer", "startup", "giant", "bank", "carrier", "developer", "automaker", "chipmaker", "conglomerate"}
