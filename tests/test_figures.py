@@ -507,3 +507,10 @@ def test_the_ledes_company_owns_figures_only_with_evidence_it_is_a_company(pipel
     doc2 = nlp(art2)
     f2 = extract_figures(list(doc2.sents)[-1], "a2", 3, resolve)
     assert by_surface(f2, "more than £5,000").subject is None
+
+
+def test_agent_of_the_figures_noun_and_a_subjectless_verbs_company(pipeline):
+    offer = one(pipeline, "Staff are waiting to hear when a $2 billion tender offer by Brightwater Capital will be launched.")
+    assert by_surface(offer, "$2 billion").subject == "Brightwater Capital"
+    rescue = one(pipeline, "After the founder left the company in March, SoftBank, its largest investor, committed to a $4 billion lifeline.")
+    assert by_surface(rescue, "$4 billion").subject_id == "softbank" or by_surface(rescue, "$4 billion").subject == "SoftBank"

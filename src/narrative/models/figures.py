@@ -1058,11 +1058,12 @@ def _subject(metric_tok, inner_subject, verb_company, c: _Cand, root, ctx: _Ctx)
                     if e[0] == "REGION":
                         return ("REGION", e[1])
                     return e
-            if ch.dep_ == "prep" and ch.lower_ in ("at", "of", "for", "from"):
+            if ch.dep_ == "prep" and ch.lower_ in ("at", "of", "for", "from", "by"):
                 for o in ch.children:
                     if o.dep_ == "pobj":
-                        e = ctx.entity(o, owner=2 if ch.lower_ == "at" else 0)
-                        if e is not None and e[0] != "REGION":
+                        # "revenue at Arm", "a tender offer by SoftBank": the noun's owner or agent
+                        e = ctx.entity(o, owner=2 if ch.lower_ in ("at", "by") else 0)
+                        if e is not None and e[0] != "REGION" and not (ch.lower_ == "by" and _ent_of(o) is not None and _ent_of(o).label_ == "PERSON"):
                             return e
         # possessive on a noun the metric is governed by ("Alibaba's market share in China's cloud market")
         h = metric_tok.head
@@ -1116,6 +1117,12 @@ def _subject(metric_tok, inner_subject, verb_company, c: _Cand, root, ctx: _Ctx)
                 t = h
                 continue
             subs = _children(h, ("nsubj", "nsubjpass"))
+            if not subs and owner == 1 and h.tag_ in ("VBD", "VBZ", "VBP") and h.dep_ in ("advcl", "conj", "ccomp", "ROOT"):
+                # a finite verb the parse left without a subject ("..., SoftBank, its largest investor,
+                # committed to a $9.5 billion lifeline"): the company named right before it
+                e = _name_before(h, ctx)
+                if e is not None:
+                    return e
             for s in subs:
                 if s.i in ctx.fig_token_ids:
                     continue
@@ -1159,6 +1166,24 @@ def _subject(metric_tok, inner_subject, verb_company, c: _Cand, root, ctx: _Ctx)
         if best is None or d < best[0]:
             best = (d, e)
     return best[1] if best else None
+
+
+def _name_before(verb, ctx):
+    """The organisation named last before a subjectless verb, past its appositive, within its clause."""
+    doc = verb.doc
+    j = verb.i - 1
+    lo = max(ctx.sent.start, verb.i - 10)
+    depth = 0
+    while j >= lo:
+        t = doc[j]
+        if t.pos_ == "VERB" and depth == 0 and t.i != verb.i:
+            return None  # another clause's verb comes first
+        ent = _ent_of(t)
+        if ent is not None and ent.label_ == "ORG" and not _is_source(ent):
+            e = ctx.entity(ent.root, owner=1)
+            return e if e is not None and e[0] != "REGION" else None
+        j -= 1
+    return None
 
 
 def extract_figures(sent, article_id: str, sentence_idx: int, resolve_entity: Resolver) -> list[Figure]:
