@@ -514,3 +514,13 @@ def test_agent_of_the_figures_noun_and_a_subjectless_verbs_company(pipeline):
     assert by_surface(offer, "$2 billion").subject == "Brightwater Capital"
     rescue = one(pipeline, "After the founder left the company in March, SoftBank, its largest investor, committed to a $4 billion lifeline.")
     assert by_surface(rescue, "$4 billion").subject_id == "softbank" or by_surface(rescue, "$4 billion").subject == "SoftBank"
+
+
+def test_metric_before_a_qualifier_buyers_prices_discounts_and_counted_things(pipeline):
+    income = one(pipeline, "Most single parents live in households with incomes less than $40,000.")
+    assert by_surface(income, "less than $40,000").metric == "incomes"
+    assert by_surface(one(pipeline, "You can also shell out $15 to get the surround sound pack."), "$15").metric == "price"
+    off = by_surface(one(pipeline, "Shoppers could get day-old bread or pastries for 40 percent off."), "40 percent")
+    assert (off.metric, off.direction, off.change) == ("discount", "down", "change")
+    deals = by_surface(one(pipeline, "The number of transactions also increased, growing 25% compared to the previous year."), "25%")
+    assert deals.metric == "transactions"

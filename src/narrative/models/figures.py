@@ -881,6 +881,9 @@ def _pp_child_noun(tok, preps=("of", "in"), ctx=None):
 
 _PRICE_VERBS = {"launch", "launched", "launches", "priced", "available", "retail", "retails", "start", "starts", "costs",
                 "cost", "go", "goes", "offered", "offer"}
+_AMOUNT_HEADS = {"number", "amount", "total", "volume", "count", "numbers"}
+_PAY_VERBS = {"pay", "pays", "paid", "paying", "shell", "shells", "shelled", "pony", "fork", "forks", "forked", "cough", "splash", "splashed"}
+_BUYERS = {"you", "anyone", "everyone", "consumers", "customers", "users", "buyers", "shoppers", "players", "subscribers", "fans", "readers", "viewers"}
 _EXCHANGE_VERBS = {v + e for v in ("sell", "purchase", "acquire", "buy", "get", "pay", "rent", "lease", "offer") for e in ("", "s", "ed", "ing")} | {
     "sold", "bought", "got", "getting", "paid", "purchased", "acquired", "offered", "leased", "rented"}
 _ALLOCATE_VERBS = {v + e for v in ("spend", "allocate", "invest", "devote", "earmark", "dedicate", "channel") for e in ("", "s", "ed", "ing")} | {
@@ -922,6 +925,19 @@ def _metric_direct(c: _Cand, root, ctx: _Ctx):
                 return n
             if w.head.pos_ == "NOUN" and w.head.i not in ctx.fig_token_ids and w.head.lower_ not in AGENT_NOUNS:
                 return w.head
+    # "50 percent off": a discount, whatever is on sale
+    if c.kind == "percent" and c.tokens and c.tokens[-1].i + 1 < ctx.sent.end and doc[c.tokens[-1].i + 1].lower_ == "off":
+        return "discount"
+    # "households with incomes less than $50,000": the noun right before the figure's qualifier
+    if c.qual_start is not None and c.kind in ("money", "percent", "count") and first.i - 1 >= ctx.sent.start:
+        q0 = next((t for t in c.tokens if t.i in ctx.qual_token_ids), None)
+        q0 = q0 if q0 is not None else first
+        while q0.i - 1 >= ctx.sent.start and doc[q0.i - 1].i in ctx.qual_token_ids:
+            q0 = doc[q0.i - 1]
+        prev = doc[q0.i - 1] if q0.i - 1 >= ctx.sent.start else None
+        if prev is not None and prev.pos_ == "NOUN" and prev.tag_ in ("NN", "NNS") and prev.lower_ not in AGENT_NOUNS \
+                and prev.ent_type_ not in ("DATE", "TIME") and prev.dep_ in ("pobj", "dobj", "nsubj", "attr", "conj", "appos"):
+            return prev
     # "twice the CTR": the noun the multiple quantifies
     if c.kind == "multiple" and first.lower_ == "twice" and first.i + 1 < ctx.sent.end:
         nxt = doc[first.i + 1]
@@ -940,6 +956,10 @@ def _metric_direct(c: _Cand, root, ctx: _Ctx):
             if any((_ent_of(o).label_ == "ORG" if _ent_of(o) is not None else o.pos_ == "PROPN") or ctx.resolve(o.text) for o in objs):
                 return "deal value"
             return "price"
+        if root.dep_ == "dobj" and h.lower_ in _PAY_VERBS and (
+                any(p.dep_ == "prt" for p in h.children) or any(ch.dep_ in ("advcl", "xcomp") and any(a.lower_ == "to" for a in ch.children) for ch in h.children)
+                or any(sj.lower_ in _BUYERS for sj in _children(h, ("nsubj",)))):
+            return "price"  # "shell out $15 to get Atmos support", "you can pay $10": what a buyer pays
         if root.dep_ in ("dobj", "attr", "npadvmod") and h.lower_ in ("costs", "cost") and any(
                 ch.dep_ == "nsubj" and ch.pos_ == "PROPN" for ch in h.children):
             return "price"  # "the One X costs $500": a product's price
@@ -1220,6 +1240,10 @@ def extract_figures(sent, article_id: str, sentence_idx: int, resolve_entity: Re
         if isinstance(mtok, str):
             metric = mtok
         elif mtok is not None:
+            if mtok.lower_ in _AMOUNT_HEADS:
+                # "the number of transactions grew 30%": what is counted, not "number"
+                of = _pp_child_noun(mtok, ("of",), ctx)
+                mtok = of if of is not None and of.i not in ctx.fig_token_ids else mtok
             metric, inner_subject, region = ctx.np(mtok)
             seg = _segment_of(mtok, ctx)
             if seg is not None:
