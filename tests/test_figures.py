@@ -524,3 +524,15 @@ def test_metric_before_a_qualifier_buyers_prices_discounts_and_counted_things(pi
     assert (off.metric, off.direction, off.change) == ("discount", "down", "change")
     deals = by_surface(one(pipeline, "The number of transactions also increased, growing 25% compared to the previous year."), "25%")
     assert deals.metric == "transactions"
+
+
+def test_periods_of_bases_spans_and_named_organisations_before_the_metric(pipeline):
+    apr = one(pipeline, "The average loan rate was 5.1 percent in October, down from 6.3 percent a year earlier.")
+    assert by_surface(apr, "6.3 percent").period is None and by_surface(apr, "5.1 percent").period == "October"
+    exports = one(pipeline, "In the year to June 2018, timber accounted for 7.2% of total exports.")
+    assert by_surface(exports, "7.2%").period == "year to June 2018"
+    gifts = one(pipeline, "He has given nearly £2 million to the party over the past 15 years.")
+    assert by_surface(gifts, "nearly £2 million").period == "past 15 years"
+    sales = one(pipeline, "Harbour Advisers sales in the region grew by 80% last year.")
+    f = by_surface(sales, "80%")
+    assert (f.metric, f.subject) == ("sales", "Harbour Advisers")

@@ -588,7 +588,10 @@ class _Ctx:
                     continue
                 if ch.lower_ not in NO_STRIP_ENT_WORDS and ch.pos_ == "PROPN":
                     ent = self.entity(ch, owner=2)
-                    if ent is not None and (ent[0] is not None or ent[0] == "REGION"):
+                    named_org = ent is not None and ent[0] is None and ch.dep_ == "compound" and _ent_of(ch) is not None \
+                        and _ent_of(ch).label_ == "ORG" and _ent_of(ch).end == ch.i + 1
+                    if ent is not None and (ent[0] is not None or ent[0] == "REGION" or named_org):
+                        # "Athena Advisers sales": an organisation the NER names before the metric is its owner
                         if ent[0] == "REGION":
                             region = region or ent[1]
                         else:
@@ -881,6 +884,7 @@ def _pp_child_noun(tok, preps=("of", "in"), ctx=None):
 
 _PRICE_VERBS = {"launch", "launched", "launches", "priced", "available", "retail", "retails", "start", "starts", "costs",
                 "cost", "go", "goes", "offered", "offer"}
+_RELATIVE_BASE = re.compile(r"\s*,?\s*(?:a|one|the)\s(?:year|quarter|month|week)\s(?:earlier|ago|before)\b|\s*,?\s*(?:in|during)\sthe\s(?:previous|prior|same)\s(?:year|quarter|month|period)\b", re.I)
 _AMOUNT_HEADS = {"number", "amount", "total", "volume", "count", "numbers"}
 _PAY_VERBS = {"pay", "pays", "paid", "paying", "shell", "shells", "shelled", "pony", "fork", "forks", "forked", "cough", "splash", "splashed"}
 _BUYERS = {"you", "anyone", "everyone", "consumers", "customers", "users", "buyers", "shoppers", "players", "subscribers", "fans", "readers", "viewers"}
@@ -1296,6 +1300,8 @@ def extract_figures(sent, article_id: str, sentence_idx: int, resolve_entity: Re
         period = _period_for(c, periods, fig_spans, lambda p: _period_allowed(p, chain, sent, ctx), text,
                              own=lambda p: _period_clause(p, sent, ctx) is not None and _period_clause(p, sent, ctx).i == chain[0],
                              inside=lambda p: _period_inside(p, sent, ctx, cands))
+        if period is not None and change == "base" and _RELATIVE_BASE.match(text, c.end):
+            period = None  # "down from 6.2% a year earlier": the base's time is relative, not the clause's period
         if period is not None and (period in WEEKDAYS or re.fullmatch(r"[A-Z][a-z]+ \d{1,2}(?: \d{4})?", period)) and not _market_move(c, direction, metric):
             period = None  # the day an amount was announced is not its period
         basis = next((p.norm for p in periods if p.comparison and _period_allowed(p, chain, sent, ctx)), None)
