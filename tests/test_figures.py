@@ -536,3 +536,9 @@ def test_periods_of_bases_spans_and_named_organisations_before_the_metric(pipeli
     sales = one(pipeline, "Harbour Advisers sales in the region grew by 80% last year.")
     f = by_surface(sales, "80%")
     assert (f.metric, f.subject) == ("sales", "Harbour Advisers")
+
+
+def test_a_level_naming_its_noun_takes_no_direction_from_a_verb_above(pipeline):
+    f = one(pipeline, "The bank reported profits that exceeded expectations, a week ahead of a vote on its proposed $3-billion takeover of a rival.")
+    assert by_surface(f, "$3-billion").direction == "none"
+    assert by_surface(one(pipeline, "Apple's iPhone sales in China fell 11% year on year."), "11%").direction == "down"

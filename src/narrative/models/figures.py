@@ -705,6 +705,10 @@ def _direction(root, tokens, kind: str, ctx: _Ctx) -> tuple[str, object]:
         w = h.lower_
         if w in ("gain", "gains") and kind == "money" and h.pos_ == "NOUN":
             return "none", h
+        if t.i in ctx.fig_token_ids and t.dep_ in ("nummod", "compound", "quantmod", "amod", "nmod") and h.pos_ == "NOUN" and h.i > t.i \
+                and w not in CHANGE_NOUNS and w not in UP and w not in DOWN and h.i not in ctx.fig_token_ids \
+                and h.ent_type_ not in ("DATE", "TIME") and w not in ("yoy", "qoq", "year", "quarter", "month", "week", "day"):
+            return "none", None  # "its proposed $5-billion takeover": a level naming its noun; verbs above it move other things
         if w in _SPEECH_VERBS and t.dep_ in ("ccomp", "parataxis"):
             return "none", None  # "there are 400 breaks a year, he added": the reporting verb moves nothing
         if w in LEVEL_REACH_VERBS and _habitual(h):
