@@ -542,3 +542,15 @@ def test_a_level_naming_its_noun_takes_no_direction_from_a_verb_above(pipeline):
     f = one(pipeline, "The bank reported profits that exceeded expectations, a week ahead of a vote on its proposed $3-billion takeover of a rival.")
     assert by_surface(f, "$3-billion").direction == "none"
     assert by_surface(one(pipeline, "Apple's iPhone sales in China fell 11% year on year."), "11%").direction == "down"
+
+
+def test_metrics_of_bases_compared_qualities_amounts_for_and_stock_moves(pipeline):
+    fleet = one(pipeline, "Although rental sales were up from 12.1 percent in May, they remain below the peak.")
+    assert by_surface(fleet, "12.1 percent").metric == "rental sales"
+    likely = one(pipeline, "Older drivers are 18% less likely than younger ones to speed.")
+    assert by_surface(likely, "18%").metric == "likelihood"
+    assert by_surface(one(pipeline, "Banner units are 15% less profitable than video."), "15%").metric == "profitability"
+    ask = one(pipeline, "Lawmakers are debating the agency's budget request for $14.2bn.")
+    assert by_surface(ask, "$14.2bn").metric == "budget request"
+    run = one(pipeline, "The jump extends a strong run for the shares, climbing more than 60% so far this year.")
+    assert by_surface(run, "more than 60%").metric == "share price"

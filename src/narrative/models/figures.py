@@ -889,6 +889,9 @@ def _pp_child_noun(tok, preps=("of", "in"), ctx=None):
 _PRICE_VERBS = {"launch", "launched", "launches", "priced", "available", "retail", "retails", "start", "starts", "costs",
                 "cost", "go", "goes", "offered", "offer"}
 _RELATIVE_BASE = re.compile(r"\s*,?\s*(?:a|one|the)\s(?:year|quarter|month|week)\s(?:earlier|ago|before)\b|\s*,?\s*(?:in|during)\sthe\s(?:previous|prior|same)\s(?:year|quarter|month|period)\b", re.I)
+_COMPARED_QUALITIES = {"likely": "likelihood", "unlikely": "likelihood", "profitable": "profitability",
+                       "expensive": "price", "cheaper": "price", "costlier": "price", "pricier": "price"}
+_STOCK_WORDS = re.compile(r"\b(?:shares|stock)\b", re.I)
 _AMOUNT_HEADS = {"number", "amount", "total", "volume", "count", "numbers"}
 _PAY_VERBS = {"pay", "pays", "paid", "paying", "shell", "shells", "shelled", "pony", "fork", "forks", "forked", "cough", "splash", "splashed"}
 _BUYERS = {"you", "anyone", "everyone", "consumers", "customers", "users", "buyers", "shoppers", "players", "subscribers", "fans", "readers", "viewers"}
@@ -946,6 +949,16 @@ def _metric_direct(c: _Cand, root, ctx: _Ctx):
         if prev is not None and prev.pos_ == "NOUN" and prev.tag_ in ("NN", "NNS") and prev.lower_ not in AGENT_NOUNS \
                 and prev.ent_type_ not in ("DATE", "TIME") and prev.dep_ in ("pobj", "dobj", "nsubj", "attr", "conj", "appos"):
             return prev
+    # "a budget request for $22.6bn", "a contract for $300 million": the noun the amount is for
+    if c.kind == "money" and root.dep_ == "pobj" and root.head.lower_ == "for" and root.head.head.pos_ == "NOUN" \
+            and root.head.head.lower_ not in AGENT_NOUNS and root.head.head.i not in ctx.fig_token_ids \
+            and not (root.head.head.dep_ == "dobj" and root.head.head.head.lower_ in _EXCHANGE_VERBS):
+        return root.head.head
+    # "23% less likely than men", "20% less profitable than": the quality compared
+    if c.kind in ("percent", "multiple") and root.head.lower_ in ("less", "more") and root.head.head.lower_ in _COMPARED_QUALITIES:
+        return _COMPARED_QUALITIES[root.head.head.lower_]
+    if c.kind in ("percent", "multiple") and root.head.lower_ in _COMPARED_QUALITIES:
+        return _COMPARED_QUALITIES[root.head.lower_]
     # "twice the CTR": the noun the multiple quantifies
     if c.kind == "multiple" and first.lower_ == "twice" and first.i + 1 < ctx.sent.end:
         nxt = doc[first.i + 1]
@@ -1023,6 +1036,13 @@ def _metric(c: _Cand, root, gov, ctx: _Ctx):
             return n, None
     # the baseline of an adverbial change ("..., down from $150 billion"): shares its sibling's metric
     if root.dep_ == "pobj" and root.head.lower_ == "from" and root.head.head.lower_ in ("up", "down"):
+        # ... unless the figure is its clause's only one: "fleet sales were up from 13.2 percent"
+        v = root.head.head.head
+        own = {i for i in ctx.fig_token_ids if _clause_head(v.doc[i]).i == _clause_head(root).i}
+        if _is_verb(v) and own <= {t.i for t in c.tokens}:
+            sj = next(iter(_children(v, ("nsubj",))), None)
+            if sj is not None and sj.pos_ == "NOUN" and sj.lower_ not in AGENT_NOUNS and ctx.entity(sj) is None:
+                return sj, None
         return None, None
     # "about 8% of its workforce" in apposition
     if kind == "percent" and root.dep_ in ("appos", "npadvmod", "conj"):
@@ -1280,6 +1300,8 @@ def extract_figures(sent, article_id: str, sentence_idx: int, resolve_entity: Re
             change, direction = "change", ("down" if re.search(r"(?:decline|drop)$", metric.lower()) else (direction if direction != "none" else "up"))
         if metric is not None and metric.lower() in _UNIT_WORDS:
             metric = None  # "12.2 MB (-70%)": a unit is not what is measured
+        if metric is None and c.kind == "percent" and change == "change" and _STOCK_WORDS.search(text):
+            metric = "shares"  # "a major gain for shares, climbing more than 80%": the stock's move
         if c.sign is not None:
             change, direction = "change", ("up" if c.sign == "+" else "down")
             if metric is None:
