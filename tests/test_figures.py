@@ -554,3 +554,13 @@ def test_metrics_of_bases_compared_qualities_amounts_for_and_stock_moves(pipelin
     assert by_surface(ask, "$14.2bn").metric == "budget request"
     run = one(pipeline, "The jump extends a strong run for the shares, climbing more than 60% so far this year.")
     assert by_surface(run, "more than 60%").metric == "share price"
+
+
+def test_the_department_is_the_body_named_before_and_an_owners_name_is_not_the_company(pipeline):
+    nlp, resolve = pipeline
+    doc = nlp("Gas utility Northgate Power reported 40 leaks in May. Officials at the Department of Water Supply "
+              "said the mains are old. The agency has invested more than $2 billion in the past five years.")
+    f = extract_figures(list(doc.sents)[-1], "a1", 2, resolve)
+    assert by_surface(f, "more than $2 billion").subject == "Department of Water Supply"
+    deal = one(pipeline, "Earlier this year Rowan’s Kestrel Holdings purchased Bluebird Records for $250M.")
+    assert by_surface(deal, "$250M").subject == "Kestrel Holdings"

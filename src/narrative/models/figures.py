@@ -522,6 +522,10 @@ class _Ctx:
             return None
         surface = tok.doc[toks[0].i: toks[-1].i + 1].text
         surface = re.sub(r"(?:'s|’s|'|’)$", "", surface).strip()
+        if ent is not None and re.search(r"\S(?:'s|’s)\s+[A-Z]", surface):
+            own = re.split(r"(?:'s|’s)\s+", surface)[-1]
+            if own.split()[-1].rstrip(".").lower() in _CORP_SUFFIXES or self.resolve(own):
+                surface = own  # "Braun's Ithaca Holdings": the company, not its owner's name
         low = surface.lower().removeprefix("the ")
         if low in REGION_SET:
             return ("REGION", surface.removeprefix("the "))
@@ -1977,7 +1981,7 @@ def _coref_cue(root, gov, mtok, ctx, metric_name=None) -> bool:
         w = tok.lower_
         # "the company", "the firm", "the stock": always a company; "it"/"its" only with a company's metric
         if w in COREF_NOUNS and (any(ch.lower_ in ("the", "its", "this") for ch in tok.lefts) or w in ("stock", "shares")):
-            return True
+            return tok
         if not company_metric:
             continue
         if w in COREF_PRONOUNS and tok.pos_ == "PRON":
@@ -1985,6 +1989,26 @@ def _coref_cue(root, gov, mtok, ctx, metric_name=None) -> bool:
         if any(ch.dep_ == "poss" and ch.lower_ in ("its", "their") for ch in tok.children):
             return True
     return False
+
+
+_PUBLIC_BODY_WORDS = {"agency": ("department", "ministry", "authority", "commission", "administration", "bureau"),
+                      "council": ("municipal",), "municipality": ("municipal", "council")}
+
+
+def _named_by_noun(cue, before):
+    """"the department", "the council", "the bank": the last organisation named before whose name holds
+    that noun ("Department of Environmental Protection"); "the agency" also names a public body."""
+    if cue is True or cue is None:
+        return None
+    w = cue.lower_
+    if w in ("company", "firm", "stock", "shares", "business", "group", "brand", "platform"):
+        return None  # generic: the article's company (below)
+    words = (w,) + _PUBLIC_BODY_WORDS.get(w, ())
+    for e in reversed(before):
+        name = e[1].lower()
+        if any(re.search(rf"\b{x}", name) for x in words):
+            return e
+    return None
 
 
 def _subject_from_context(c: _Cand, root, gov, metric, mtok, ctx, doc_ctx):
@@ -1995,6 +2019,9 @@ def _subject_from_context(c: _Cand, root, gov, metric, mtok, ctx, doc_ctx):
     cue = _coref_cue(root, gov, mtok, ctx, metric)
     if cue:
         before = [e for i, e, is_subj in doc_ctx["mentions"] if i < root.i]
+        named = _named_by_noun(cue, before)
+        if named is not None:
+            return named
         if main is not None and main in before:
             return main
         subjects = [e for i, e, is_subj in doc_ctx["mentions"] if i < root.i and is_subj]
