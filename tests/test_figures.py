@@ -474,6 +474,8 @@ def test_figures_written_in_words_and_shillings(pipeline):
     bill = one(pipeline, "Mwanza is a city in Tanzania. The first phase of the market project cost 620m/-.")
     cost = by_surface(bill, "620m/-")
     assert (cost.kind, cost.value, cost.currency) == ("money", 620e6, "TZS")
+    profit = one(pipeline, "In Tanzania, a vendor can now clear 20,000/- to 25,000/- a day.")
+    assert [(f.value, f.value_high) for f in profit] == [(20000.0, 25000.0)]
 
 
 def test_phrasal_verbs_habits_and_reporting_verbs_are_no_movement(pipeline):

@@ -283,8 +283,14 @@ def _shillings(sent, text: str) -> list[_Cand]:
     doc = sent.doc
     doc_text = _LazyText(doc)[0: doc[-1].idx + len(doc[-1].text)].lower()
     cur = next((code for name, code in _SHILLING_COUNTRIES if name in doc_text), "KES")
-    return [_Cand(m.start(), m.end(), "money", _num(m.group("n")) * (_scale(m.group("s")) if m.group("s") else 1.0), None, cur, cur)
-            for m in _SHILLINGS.finditer(text)]
+    out: list[_Cand] = []
+    for m in _SHILLINGS.finditer(text):
+        v = _num(m.group("n")) * (_scale(m.group("s")) if m.group("s") else 1.0)
+        if out and out[-1].value_high is None and re.fullmatch(r"\s*(?:to|-|–)\s*", text[out[-1].end: m.start()]):
+            out[-1].value_high, out[-1].end = v, m.end()  # "10,000/- to 15,000/-": one range
+            continue
+        out.append(_Cand(m.start(), m.end(), "money", v, None, cur, cur))
+    return out
 
 
 def _qualitative(text: str) -> list[_Cand]:
