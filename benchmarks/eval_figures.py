@@ -3,6 +3,11 @@
     .venv/bin/python benchmarks/eval_figures.py [--heldout] [--errors N] [--no-quantulum] [--speed]
     .venv/bin/python benchmarks/eval_figures.py --table [--speed]     # one table: every set, both splits
 
+Fresh feed-item set (benchmarks/data/figures_feeds.jsonl, see benchmarks/data/README.md): figures
+annotated blind over real RSS/Atom item titles + summaries (../shared/eval-data/feeds, texts rebuilt
+by benchmarks/feed_texts.py), scored like the real-text pages as the "feeds (fresh)" column of
+--table. Never tuned on: its per-figure errors print only with an explicit --feed-errors N.
+
 Real-text set (benchmarks/data/figures_real.jsonl, see benchmarks/data/README.md): figures we
 annotated as standoff labels over real article pages of ../shared/eval-data/extraction. Each page's
 truth body is run through the pipeline as a document (sentences as the annotator cuts them) and
@@ -43,6 +48,7 @@ sys.path.insert(0, str(ROOT / "src"))
 GOLD_MAIN = ROOT / "tests" / "data" / "figures_gold.jsonl"
 GOLD_HELDOUT = ROOT / "tests" / "data" / "figures_gold_heldout.jsonl"
 GOLD_REAL = ROOT / "benchmarks" / "data" / "figures_real.jsonl"
+GOLD_FEEDS = ROOT / "benchmarks" / "data" / "figures_feeds.jsonl"
 EXTRACTION_DIR = Path(os.environ.get("NARRATIVE_EVAL_DATA", str(Path(__file__).resolve().parents[2] / "shared" / "eval-data"))) / "extraction"
 PUBLIC_DIR = Path(os.environ.get("NARRATIVE_EVAL_DATA", str(Path(__file__).resolve().parents[2] / "shared" / "eval-data"))) / "quantities"
 
@@ -411,6 +417,38 @@ def real_pages(split: str | None = None) -> list[tuple[dict, str]]:
     return out
 
 
+def feed_pages() -> list[tuple[dict, str]]:
+    """(row, item text) for the fresh feed-item set's items whose feed is available and unchanged."""
+    if not GOLD_FEEDS.exists():
+        return []
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from feed_texts import feed_items
+
+    items = {(it["feed"], it["index"]): it for it in feed_items()}
+    if not items:
+        return []
+    out = []
+    for row in load_jsonl(GOLD_FEEDS):
+        it = items.get((row["feed"], row["index"]))
+        if it is None or it["sha1"] != row["text_sha1"]:
+            print(f"  [feeds] {row['feed']}#{row['index']}: item text missing or changed, skipped", file=sys.stderr)
+            continue
+        out.append((dict(row, page=f"{row['feed']}#{row['index']}", scope=None), it["text"]))
+    return out
+
+
+def evaluate_feeds(nlp, resolve, errors=0):
+    pages = feed_pages()
+    if not pages:
+        return None
+    t0 = time.perf_counter()
+    preds = run_pages(nlp, resolve, pages)
+    res = score_real(pages, preds, errors=errors, label="feeds")
+    res["seconds"] = time.perf_counter() - t0
+    res["pages"] = len(pages)
+    return res
+
+
 def run_pages(nlp, resolve, pages):
     """Per page: predicted figures as dicts with document offsets."""
     from narrative.models.figures import extract_figures
@@ -551,7 +589,7 @@ def speed(nlp, resolve, repeat: int = 5) -> tuple[float, int]:
     return best / len(sents) * 1000, len(sents)
 
 
-def table(nlp, resolve, with_speed=False, errors=0, splits=("dev", "test")):
+def table(nlp, resolve, with_speed=False, errors=0, splits=("dev", "test"), feed_errors=0):
     """Every set in one table."""
     cols = []
     for path in (GOLD_MAIN, GOLD_HELDOUT):
@@ -562,6 +600,9 @@ def table(nlp, resolve, with_speed=False, errors=0, splits=("dev", "test")):
         res = evaluate_real(nlp, resolve, split, errors=errors if split == "dev" else 0)
         if res is not None:
             cols.append((f"real {split}", res))
+    res = evaluate_feeds(nlp, resolve, errors=feed_errors)
+    if res is not None:
+        cols.append(("feeds (fresh)", res))
     rows = [("figures (gold)", lambda r: f"{r['tp'] + r['fn']}"), ("value+unit P", lambda r: f"{r['precision']:.3f}"),
             ("value+unit R", lambda r: f"{r['recall']:.3f}"), ("value+unit F1", lambda r: f"{r['f1']:.3f}")]
     for k in ("subject", "metric", "period", "change+direction", "direction"):
@@ -586,15 +627,20 @@ def main(argv=None):
     ap.add_argument("--errors", type=int, default=0, help="print up to N errors per set")
     ap.add_argument("--no-quantulum", action="store_true")
     ap.add_argument("--no-public", action="store_true")
-    ap.add_argument("--table", action="store_true", help="one table: written sets, real-text dev and test, public sets")
+    ap.add_argument("--table", action="store_true", help="one table: written sets, real-text dev and test, fresh feed items, public sets")
     ap.add_argument("--speed", action="store_true", help="also time the figure stage alone")
     ap.add_argument("--dev-only", action="store_true", help="leave the real-text test split out (while tuning)")
     ap.add_argument("--real-errors", type=int, default=0, help="print up to N errors on the real-text dev split, after a count by class (never the test split)")
+    ap.add_argument("--feed-errors", type=int, default=0, help="print up to N errors on the fresh feed-item set (held out: not for tuning)")
     args = ap.parse_args(argv)
 
     nlp, resolve = load_nlp_and_resolver()
     if args.table:
-        table(nlp, resolve, with_speed=args.speed, errors=args.errors, splits=("dev",) if args.dev_only else ("dev", "test"))
+        table(nlp, resolve, with_speed=args.speed, errors=args.errors, splits=("dev",) if args.dev_only else ("dev", "test"),
+              feed_errors=args.feed_errors)
+        return
+    if args.feed_errors:
+        evaluate_feeds(nlp, resolve, errors=args.feed_errors)
         return
     if args.real_errors:
         evaluate_real(nlp, resolve, "dev", errors=args.real_errors)
