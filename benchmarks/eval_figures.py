@@ -589,7 +589,7 @@ def speed(nlp, resolve, repeat: int = 5) -> tuple[float, int]:
     return best / len(sents) * 1000, len(sents)
 
 
-def table(nlp, resolve, with_speed=False, errors=0, splits=("dev", "test"), feed_errors=0):
+def table(nlp, resolve, with_speed=False, errors=0, splits=("dev", "test"), feed_errors=0, feeds=True):
     """Every set in one table."""
     cols = []
     for path in (GOLD_MAIN, GOLD_HELDOUT):
@@ -600,7 +600,7 @@ def table(nlp, resolve, with_speed=False, errors=0, splits=("dev", "test"), feed
         res = evaluate_real(nlp, resolve, split, errors=errors if split == "dev" else 0)
         if res is not None:
             cols.append((f"real {split}", res))
-    res = evaluate_feeds(nlp, resolve, errors=feed_errors)
+    res = evaluate_feeds(nlp, resolve, errors=feed_errors) if feeds else None
     if res is not None:
         cols.append(("feeds (fresh)", res))
     rows = [("figures (gold)", lambda r: f"{r['tp'] + r['fn']}"), ("value+unit P", lambda r: f"{r['precision']:.3f}"),
@@ -629,7 +629,7 @@ def main(argv=None):
     ap.add_argument("--no-public", action="store_true")
     ap.add_argument("--table", action="store_true", help="one table: written sets, real-text dev and test, fresh feed items, public sets")
     ap.add_argument("--speed", action="store_true", help="also time the figure stage alone")
-    ap.add_argument("--dev-only", action="store_true", help="leave the real-text test split out (while tuning)")
+    ap.add_argument("--dev-only", action="store_true", help="leave both held-out sets out, the real-text test split and the fresh feed items (while tuning)")
     ap.add_argument("--real-errors", type=int, default=0, help="print up to N errors on the real-text dev split, after a count by class (never the test split)")
     ap.add_argument("--feed-errors", type=int, default=0, help="print up to N errors on the fresh feed-item set (held out: not for tuning)")
     args = ap.parse_args(argv)
@@ -637,7 +637,7 @@ def main(argv=None):
     nlp, resolve = load_nlp_and_resolver()
     if args.table:
         table(nlp, resolve, with_speed=args.speed, errors=args.errors, splits=("dev",) if args.dev_only else ("dev", "test"),
-              feed_errors=args.feed_errors)
+              feed_errors=args.feed_errors, feeds=not args.dev_only)
         return
     if args.feed_errors:
         evaluate_feeds(nlp, resolve, errors=args.feed_errors)

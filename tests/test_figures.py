@@ -566,3 +566,11 @@ def test_the_department_is_the_body_named_before_and_an_owners_name_is_not_the_c
     assert by_surface(f, "more than $2 billion").subject == "Department of Water Supply"
     deal = one(pipeline, "Earlier this year Rowan’s Kestrel Holdings purchased Bluebird Records for $250M.")
     assert by_surface(deal, "$250M").subject == "Kestrel Holdings"
+
+
+def test_survey_shares_belong_to_no_company_even_in_a_company_article(pipeline):
+    nlp, resolve = pipeline
+    doc = nlp("Cloud firm Nimbrix (NMBX) released its annual developer report. Nimbrix said demand rose. "
+              "Nimbrix also hired staff. In the report, 62% of developers said they use AI assistants daily.")
+    f = extract_figures(list(doc.sents)[-1], "a1", 3, resolve)
+    assert by_surface(f, "62%").subject is None

@@ -1997,6 +1997,11 @@ def _coref_cue(root, gov, mtok, ctx, metric_name=None) -> bool:
     return False
 
 
+_SURVEY_CUE = re.compile(r"\b(?:survey(?:ed|s)?|respondents|poll(?:ed|s)?|questionnaire|study|studies)\b", re.I)
+_POPULATION_NOUNS = {"people", "respondents", "developers", "consumers", "customers", "users", "adults", "americans", "workers",
+                     "organizations", "organisations", "companies", "businesses", "firms", "teams", "women", "men", "parents",
+                     "students", "voters", "households", "shoppers", "investors", "executives", "engineers", "professionals",
+                     "participants", "employers", "children", "families", "residents", "citizens", "patients", "drivers"}
 _PUBLIC_BODY_WORDS = {"agency": ("department", "ministry", "authority", "commission", "administration", "bureau"),
                       "council": ("municipal",), "municipality": ("municipal", "council")}
 
@@ -2022,6 +2027,8 @@ def _subject_from_context(c: _Cand, root, gov, metric, mtok, ctx, doc_ctx):
     figure, else the article's main company; a company metric with no owner in its sentence →
     the article's main company."""
     main = doc_ctx["main"]
+    if _SURVEY_CUE.search(ctx.text) or (c.kind == "percent" and metric is not None and metric.lower().split()[-1] in _POPULATION_NOUNS):
+        return None  # "62% of developers", "a survey found": respondents' shares belong to no company
     cue = _coref_cue(root, gov, mtok, ctx, metric)
     if cue:
         before = [e for i, e, is_subj in doc_ctx["mentions"] if i < root.i]
