@@ -428,8 +428,8 @@ _MONEY_NOUNS = {"dollars", "euros", "pounds", "yuan", "yen", "rupees", "pesos", 
 _MAYBE_FIGURE = re.compile(r"\d|doubl|tripl|quadrupl|halv|half|fold|\btimes\b|digit|twice|quarter|\ba\s[mb]illion\b", re.I)
 
 
-def _candidates(sent) -> list[_Cand]:
-    text = sent.text
+def _candidates(sent, text: str | None = None) -> list[_Cand]:
+    text = sent.text if text is None else text  # Span.text builds a Token per word: callers pass it
     if not _MAYBE_FIGURE.search(text):
         return []
     taken: list[_Cand] = []
@@ -480,7 +480,7 @@ def _ent_starts(ents) -> list[int]:
 
 
 class _Ctx:
-    def __init__(self, sent, resolve: Resolver):
+    def __init__(self, sent, resolve: Resolver, text: str | None = None):
         self.sent = sent
         self.resolve = resolve
         self.fig_token_ids: set[int] = set()
@@ -488,7 +488,7 @@ class _Ctx:
         self._ents = None
         self.period_heads: dict = {}
         self.period_spans: dict = {}
-        self.text = sent.text  # Span.text joins the tokens on every access
+        self.text = sent.text if text is None else text  # Span.text joins the tokens on every access
 
     def ents(self):
         """The sentence's entity spans (built once per sentence; a binary search in the doc's)."""
@@ -1246,11 +1246,11 @@ def _name_before(verb, ctx):
 
 def extract_figures(sent, article_id: str, sentence_idx: int, resolve_entity: Resolver) -> list[Figure]:
     """All figures in one sentence (a spaCy Span with entities and a dependency parse)."""
-    text = sent.text
-    cands = _candidates(sent)
+    text = _doc_text(sent.doc)[sent.start_char: sent.end_char]  # one Doc.text per doc, shared with _LazyText
+    cands = _candidates(sent, text)
     if not cands:
         return []
-    ctx = _Ctx(sent, resolve_entity or (lambda _t: None))
+    ctx = _Ctx(sent, resolve_entity or (lambda _t: None), text)
     for c in cands:
         c.tokens = _span_tokens(sent, c)
         if c.kind == "count" and c.noun is not None:

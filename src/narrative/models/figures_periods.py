@@ -90,6 +90,16 @@ _PATTERNS: list[tuple[re.Pattern, object, bool]] = [
 ]
 
 
+_MONTH_WORDS = tuple(m.lower() for m in _MONTHS.split("|"))
+# words a pattern cannot match without (lower case; None: always tried): most sentences skip most patterns
+_NEEDLES: list[tuple[str, ...] | None] = [
+    ("between",), (" and ",), None, ("quarter",), ("year",), ("year", "ytd"), ("as at", "as of"), ("decade",),
+    ("quarter",), ("q",), ("quarter",), ("half",), ("h",), ("fiscal", "financial"), ("fy",), ("quarter",), ("months",),
+    ("first",), ("quarter",), ("over",), ("past", "last"), ("since",), ("this", "last", "next"), _MONTH_WORDS,
+    _MONTH_WORDS, ("day",), None, ("year", "yoy", "y/y", "annually"), ("quarter", "qoq", "q/q", "sequentially", "previous"),
+]
+assert len(_NEEDLES) == len(_PATTERNS)
+
 _COMPARED = re.compile(r"\b(?:compared\s(?:to|with)|from|than|versus|vs\.?)\s(?:the\s)?(?:[A-Za-z-]+\s){0,3}$", re.I)
 
 
@@ -99,7 +109,10 @@ def find_periods(text: str) -> list[Mention]:
     year") is a comparison basis."""
     taken: list[tuple[int, int]] = []
     out: list[Mention] = []
-    for pat, norm, comparison in _PATTERNS:
+    low = text.lower()
+    for (pat, norm, comparison), needles in zip(_PATTERNS, _NEEDLES):
+        if needles is not None and not any(n in low for n in needles):
+            continue
         for m in pat.finditer(text):
             s, e = m.span()
             if any(s < te and ts < e for ts, te in taken):
