@@ -574,3 +574,18 @@ def test_survey_shares_belong_to_no_company_even_in_a_company_article(pipeline):
               "Nimbrix also hired staff. In the report, 62% of developers said they use AI assistants daily.")
     f = extract_figures(list(doc.sents)[-1], "a1", 3, resolve)
     assert by_surface(f, "62%").subject is None
+
+
+def test_regressions_seen_in_the_demo_digest(pipeline):
+    # a scale word as a unit of measure is no count; a reporting verb's subject is no base's metric
+    assert all(f.kind != "count" for f in one(pipeline, "Nimbus said the cost of serving a million tokens fell by more than half."))
+    buyback = one(pipeline, "Alibaba repurchased $1.3 billion of shares in the quarter, the filing showed, down from $2.1 billion.")
+    assert by_surface(buyback, "$2.1 billion").metric == "repurchase"
+    # a company the NER takes for a person, known by its trade or its name's last word
+    deal = one(pipeline, "Copper producer Tallowood Mining has agreed to buy Eastvale Copper in a deal valuing it at A$2.1 billion.")
+    assert by_surface(deal, "A$2.1 billion").subject == "Tallowood Mining"
+    # an instrument named after an issuer is a market metric; an adjective standing for a noun is no metric
+    yld = one(pipeline, "The US 10-year Treasury yield stood at about 4.1%.")
+    assert by_surface(yld, "about 4.1%").subject is None
+    big = one(pipeline, "Two people said the largest was worth about RMB 90 million over three years.")
+    assert by_surface(big, "about RMB 90 million").metric != "largest"

@@ -413,6 +413,8 @@ def _counts(sent, text: str, taken: list[_Cand]) -> list[_Cand]:
         if noun is None or any(t.pos_ not in ("ADJ", "PROPN", "NOUN", "VERB") for t in doc[span.end: noun.i]) or noun.lower_ in _MONEY_NOUNS \
                 or noun.lower_ in COUNT_NOUNS_BAD or noun.lower_ in NON_ECON_COUNT_NOUNS:
             continue
+        if not (_qualifier(text, m.start())[0] or noun.lower_ in _AUDIENCE_NOUNS):
+            continue  # "the cost of serving a million tokens": a unit of measure, not a number of things
         c = _Cand(m.start(), noun.idx + len(noun.text) - base, "count", _scale(m.group("s")), unit=noun.lower_)
         c.noun = noun
         c.num_end = m.end()
@@ -421,6 +423,10 @@ def _counts(sent, text: str, taken: list[_Cand]) -> list[_Cand]:
 
 
 _A_SCALE = re.compile(r"\b(?:a|one)\s(?P<s>billion|million)\b(?!\s(?:of|dollars?|euros?|pounds?|yuan|yen)\b)", re.I)
+_INSTRUMENT_NOUNS = {"yield", "yields", "bond", "bonds", "futures", "index", "rate", "rates", "note", "notes", "bill", "bills", "spread"}
+_COPULAS = {"is", "was", "were", "are", "be", "been", "being", "remain", "remains", "remained", "stood", "stands", "stay", "stayed"}
+_AUDIENCE_NOUNS = {"users", "customers", "people", "members", "subscribers", "viewers", "listeners", "readers", "players",
+                   "downloads", "visitors", "accounts", "merchants", "sellers", "buyers", "shoppers", "developers", "consumers"}
 _MONEY_NOUNS = {"dollars", "euros", "pounds", "yuan", "yen", "rupees", "pesos", "francs", "times", "years", "miles"}
 
 
@@ -557,6 +563,8 @@ class _Ctx:
             label = ent.label_ if ent is not None else None
             if owner and label in ("PERSON", "FAC", "WORK_OF_ART") and _company_possessed(toks[-1], self):
                 pass  # "Tencent's Weixin", "Baidu's Apollo Go": a company's product or unit, not a person
+            elif label == "PERSON" and (toks[-1].lower_ in _ORG_HEAD_WORDS or _named_as_company(toks[0])):
+                pass  # "Ironbark Minerals", "iron ore producer X": a company the NER took for a person
             elif label is None or label == "PERSON":
                 # a one-word name the NER calls a person may be a company ("Xiaomi delivered ..."); a full
                 # name ("Adam Neumann") is a person (surnames of people named in full: _doc_context)
@@ -599,7 +607,8 @@ class _Ctx:
                 if ch.lower_ not in NO_STRIP_ENT_WORDS and ch.pos_ == "PROPN":
                     ent = self.entity(ch, owner=2)
                     named_org = ent is not None and ent[0] is None and ch.dep_ == "compound" and _ent_of(ch) is not None \
-                        and _ent_of(ch).label_ == "ORG" and _ent_of(ch).end == ch.i + 1
+                        and _ent_of(ch).label_ == "ORG" and _ent_of(ch).end == ch.i + 1 and len(_ent_of(ch)) >= 2 \
+                        and head.lower_ not in _INSTRUMENT_NOUNS
                     if ent is not None and (ent[0] is not None or ent[0] == "REGION" or named_org):
                         # "Athena Advisers sales": an organisation the NER names before the metric is its owner
                         if ent[0] == "REGION":
@@ -635,6 +644,28 @@ class _Ctx:
         if tok.pos_ in ("NOUN", "PROPN", "NUM", "X", "ADJ", "PRON"):
             return tok
         return None
+
+
+# last words of company names the NER often takes for people's ("Ironbark Minerals", "Model Studio")
+_ORG_HEAD_WORDS = {"minerals", "mining", "energy", "studio", "studios", "motors", "labs", "lab", "bank", "capital", "partners",
+                   "group", "systems", "technologies", "technology", "tech", "pharma", "pharmaceuticals", "foods", "airlines",
+                   "airways", "media", "software", "networks", "robotics", "semiconductor", "semiconductors", "electronics",
+                   "resources", "industries", "holdings", "ventures", "securities", "insurance", "logistics", "entertainment",
+                   "games", "cloud", "engine", "services", "solutions", "communications", "telecom", "power", "steel", "iron",
+                   "chemicals", "materials", "brands", "retail", "stores", "exchange", "fund", "trust", "financial", "health",
+                   "biotech", "therapeutics", "aerospace", "automotive", "ai", "records", "music", "pictures", "realty",
+                   "properties", "advisers", "advisors", "associates", "bancorp", "petroleum", "oil", "gas", "mobile", "digital"}
+
+
+_TRADE_NOUNS = {"producer", "manufacturer", "miner", "operator", "provider", "supplier", "lender", "insurer", "distributor",
+                "exporter", "importer", "refiner", "shipper", "builder", "owner", "investor", "fund", "startup", "unit",
+                "subsidiary", "rival", "competitor", "peer", "automaker", "carmaker", "chipmaker", "retailer", "developer"}
+
+
+def _named_as_company(first) -> bool:
+    """"iron ore producer Ironbark Minerals", "chip maker X": a name after a noun of what a company does."""
+    prev = first.doc[first.i - 1] if first.i > 0 else None
+    return prev is not None and prev.pos_ == "NOUN" and (prev.lower_ in _COMPANY_NOUNS or prev.lower_ in _TRADE_NOUNS)
 
 
 def _company_possessed(tok, ctx) -> bool:
@@ -798,6 +829,8 @@ def _verb_metric(v, ctx: _Ctx, depth=0, fig_root=None):
             name = name or _index_name(ap)  # "Overseas, the pan-European STOXX 600 was up 0.49 per cent"
         if name is not None:
             return name, None
+    if subj is not None and subj.pos_ == "ADJ" and subj.tag_ in ("JJS", "JJR"):
+        return None, None  # "the largest was worth RMB 120 million": an adjective standing for a noun elsewhere
     if subj is not None:
         ent = ctx.entity(subj, owner=1)
         is_company = ent is not None and ent[0] != "REGION"
@@ -1049,7 +1082,7 @@ def _metric(c: _Cand, root, gov, ctx: _Ctx):
         # ... unless the figure is its clause's only one: "fleet sales were up from 13.2 percent"
         v = root.head.head.head
         own = {i for i in ctx.fig_token_ids if _clause_head(v.doc[i]).i == _clause_head(root).i}
-        if _is_verb(v) and own <= {t.i for t in c.tokens}:
+        if _is_verb(v) and own <= {t.i for t in c.tokens} and (v.lower_ in _COPULAS or v.lower_ in UP or v.lower_ in DOWN):
             sj = next(iter(_children(v, ("nsubj",))), None)
             if sj is not None and sj.pos_ == "NOUN" and sj.lower_ not in AGENT_NOUNS and ctx.entity(sj) is None:
                 return sj, None
@@ -2027,7 +2060,8 @@ def _subject_from_context(c: _Cand, root, gov, metric, mtok, ctx, doc_ctx):
     figure, else the article's main company; a company metric with no owner in its sentence →
     the article's main company."""
     main = doc_ctx["main"]
-    if _SURVEY_CUE.search(ctx.text) or (c.kind == "percent" and metric is not None and metric.lower().split()[-1] in _POPULATION_NOUNS):
+    share_of = _pp_child_noun(root, ("of",), ctx) if c.kind == "percent" else None
+    if _SURVEY_CUE.search(ctx.text) or (share_of is not None and share_of.lower_ in _POPULATION_NOUNS):
         return None  # "62% of developers", "a survey found": respondents' shares belong to no company
     cue = _coref_cue(root, gov, mtok, ctx, metric)
     if cue:
