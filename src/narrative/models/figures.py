@@ -40,11 +40,20 @@ How it works
 5. Document context (issue 12): the companies an article names (organisations the NER finds,
    tracked entities, and capitalised owners it misses), minus speakers, sources and people named in
    full. "the company", "its", "the stock" point back to the article's main company (else the
-   last company named as a subject); a company metric with no owner in its sentence belongs to an
-   article about one company (named at least three times, as often as all others together). A
-   product is a subject only as the figure's owner (possessor, modifier or its verb's subject).
-   Untracked companies are kept by name (`subject_id` NULL). A figure takes a metric or subject
-   from a sibling figure only within its own clause.
+   last company named as a subject); "the department/agency/council/bank" points to the last
+   organisation named with that noun. A company metric with no owner in its sentence belongs to an
+   article about one company: named at least three times and as often as all others together, or
+   named most and first in the lede (or half as often again as the next) when the text shows it is
+   a company (tracked, a corporate suffix, "beauty company X", a ticker, its shares or CEO). Shares
+   of people ("62% of developers") and survey figures get no company from context. A product is a
+   subject only as the figure's owner (possessor, modifier or its verb's subject). Untracked
+   companies are kept by name (`subject_id` NULL); people and places never own a figure, but a name
+   the NER takes for a person is a company when a company possesses it ("Tencent's Weixin"), its last
+   word is a trade word ("Ironbark Minerals") or a trade noun precedes it ("iron ore producer X"). A
+   figure takes a metric or subject from a sibling figure only within its own clause.
+6. Words that map to values: "a quarter-point" (0.25 pp), "twice the X" (2x), "a billion users";
+   East African amounts ("620m/-", shillings of the article's country). A phrasal verb's particle
+   ("pony up $12") and a habit ("prices often exceed") are no movement.
 """
 
 from __future__ import annotations
@@ -107,7 +116,7 @@ Resolver = Callable[[str], "str | None"]
 
 # 2: subjects, metrics and periods read for real articles (document context, the figure's own clause),
 # `change` and `basis` (issue 12)
-VERSION = "2"
+VERSION = "3"
 
 CHANGE_NOUNS = {
     "growth", "increase", "rise", "drop", "decline", "gain", "jump", "fall", "cut", "reduction", "surge",
