@@ -42,6 +42,13 @@ def one(pipeline, text):
     return figs(pipeline, text)[0]
 
 
+def in_article(pipeline, text):
+    """Figures of an article's last sentence, read with the whole article as its document context."""
+    nlp, resolve = pipeline
+    sents = list(nlp(text).sents)
+    return extract_figures(sents[-1], "a1", len(sents) - 1, resolve)
+
+
 def by_surface(fs, surface):
     hits = [f for f in fs if f.surface == surface]
     assert hits, f"{surface!r} not in {[f.surface for f in fs]}"
@@ -488,26 +495,14 @@ def test_phrasal_verbs_habits_and_reporting_verbs_are_no_movement(pipeline):
     assert by_surface(one(pipeline, "The stock went up 4% on Tuesday."), "4%").direction == "up"
 
 
-def test_money_for_an_exchange_is_a_price_or_a_deal(pipeline):
-    price = one(pipeline, "Players are getting the full racing experience for $15 without a subscription.")
-    assert by_surface(price, "$15").metric == "price"
-    deal = one(pipeline, "Harbor Capital purchased Zentro Labs for $300 million last year.")
-    assert by_surface(deal, "$300 million").metric == "deal value"
-
-
 def test_the_ledes_company_owns_figures_only_with_evidence_it_is_a_company(pipeline):
-    nlp, resolve = pipeline
-    art = ("Cosmetics company Velmora is breaking out. Velmora (VLMR) took a majority stake in a skincare line last week. "
-           "Analysts at Harlow Partners were cautious, and Velmora declined to comment. Those gains add to a long run, climbing more than 80% so far this year.")
-    doc = nlp(art)
-    sents = list(doc.sents)
-    f = extract_figures(sents[-1], "a1", 3, resolve)
+    f = in_article(pipeline, "Cosmetics company Velmora is breaking out. Velmora (VLMR) took a majority stake in a skincare line "
+                   "last week. Analysts at Harlow Partners were cautious, and Velmora declined to comment. Those gains add to a "
+                   "long run, climbing more than 80% so far this year.")
     assert by_surface(f, "more than 80%").subject == "Velmora"
     # a party named most often in the lede is no company: its figures stay unowned
-    art2 = ("Labour ministers accepted gifts this year. Labour said the rules were followed. Arsenal hosted the dinner. "
-            "The clothes were worth more than £5,000.")
-    doc2 = nlp(art2)
-    f2 = extract_figures(list(doc2.sents)[-1], "a2", 3, resolve)
+    f2 = in_article(pipeline, "Labour ministers accepted gifts this year. Labour said the rules were followed. Arsenal hosted "
+                    "the dinner. The clothes were worth more than £5,000.")
     assert by_surface(f2, "more than £5,000").subject is None
 
 
@@ -516,16 +511,6 @@ def test_agent_of_the_figures_noun_and_a_subjectless_verbs_company(pipeline):
     assert by_surface(offer, "$2 billion").subject == "Brightwater Capital"
     rescue = one(pipeline, "After the founder left the company in March, SoftBank, its largest investor, committed to a $4 billion lifeline.")
     assert by_surface(rescue, "$4 billion").subject_id == "softbank" or by_surface(rescue, "$4 billion").subject == "SoftBank"
-
-
-def test_metric_before_a_qualifier_buyers_prices_discounts_and_counted_things(pipeline):
-    income = one(pipeline, "Most single parents live in households with incomes less than $40,000.")
-    assert by_surface(income, "less than $40,000").metric == "incomes"
-    assert by_surface(one(pipeline, "You can also shell out $15 to get the surround sound pack."), "$15").metric == "price"
-    off = by_surface(one(pipeline, "Shoppers could get day-old bread or pastries for 40 percent off."), "40 percent")
-    assert (off.metric, off.direction, off.change) == ("discount", "down", "change")
-    deals = by_surface(one(pipeline, "The number of transactions also increased, growing 25% compared to the previous year."), "25%")
-    assert deals.metric == "transactions"
 
 
 def test_periods_of_bases_spans_and_named_organisations_before_the_metric(pipeline):
@@ -546,33 +531,17 @@ def test_a_level_naming_its_noun_takes_no_direction_from_a_verb_above(pipeline):
     assert by_surface(one(pipeline, "Apple's iPhone sales in China fell 11% year on year."), "11%").direction == "down"
 
 
-def test_metrics_of_bases_compared_qualities_amounts_for_and_stock_moves(pipeline):
-    fleet = one(pipeline, "Although rental sales were up from 12.1 percent in May, they remain below the peak.")
-    assert by_surface(fleet, "12.1 percent").metric == "rental sales"
-    likely = one(pipeline, "Older drivers are 18% less likely than younger ones to speed.")
-    assert by_surface(likely, "18%").metric == "likelihood"
-    assert by_surface(one(pipeline, "Banner units are 15% less profitable than video."), "15%").metric == "profitability"
-    ask = one(pipeline, "Lawmakers are debating the agency's budget request for $14.2bn.")
-    assert by_surface(ask, "$14.2bn").metric == "budget request"
-    run = one(pipeline, "The jump extends a strong run for the shares, climbing more than 60% so far this year.")
-    assert by_surface(run, "more than 60%").metric == "share price"
-
-
 def test_the_department_is_the_body_named_before_and_an_owners_name_is_not_the_company(pipeline):
-    nlp, resolve = pipeline
-    doc = nlp("Gas utility Northgate Power reported 40 leaks in May. Officials at the Department of Water Supply "
-              "said the mains are old. The agency has invested more than $2 billion in the past five years.")
-    f = extract_figures(list(doc.sents)[-1], "a1", 2, resolve)
+    f = in_article(pipeline, "Gas utility Northgate Power reported 40 leaks in May. Officials at the Department of Water Supply "
+                   "said the mains are old. The agency has invested more than $2 billion in the past five years.")
     assert by_surface(f, "more than $2 billion").subject == "Department of Water Supply"
     deal = one(pipeline, "Earlier this year Rowan’s Kestrel Holdings purchased Bluebird Records for $250M.")
     assert by_surface(deal, "$250M").subject == "Kestrel Holdings"
 
 
 def test_survey_shares_belong_to_no_company_even_in_a_company_article(pipeline):
-    nlp, resolve = pipeline
-    doc = nlp("Cloud firm Nimbrix (NMBX) released its annual developer report. Nimbrix said demand rose. "
-              "Nimbrix also hired staff. In the report, 62% of developers said they use AI assistants daily.")
-    f = extract_figures(list(doc.sents)[-1], "a1", 3, resolve)
+    f = in_article(pipeline, "Cloud firm Nimbrix (NMBX) released its annual developer report. Nimbrix said demand rose. "
+                   "Nimbrix also hired staff. In the report, 62% of developers said they use AI assistants daily.")
     assert by_surface(f, "62%").subject is None
 
 
@@ -589,3 +558,31 @@ def test_regressions_seen_in_the_demo_digest(pipeline):
     assert by_surface(yld, "about 4.1%").subject is None
     big = one(pipeline, "Two people said the largest was worth about RMB 90 million over three years.")
     assert by_surface(big, "about RMB 90 million").metric != "largest"
+
+
+# (sentence, figure surface, metric): one construction each, written for the rule it checks
+METRIC_CASES = [
+    # money for an exchange: a price, or a deal value when a company changes hands
+    ("Players are getting the full racing experience for $15 without a subscription.", "$15", "price"),
+    ("Harbor Capital purchased Zentro Labs for $300 million last year.", "$300 million", "deal value"),
+    # the noun right before a qualifier; what a buyer pays; what is counted
+    ("Most single parents live in households with incomes less than $40,000.", "less than $40,000", "incomes"),
+    ("You can also shell out $15 to get the surround sound pack.", "$15", "price"),
+    ("The number of transactions also increased, growing 25% compared to the previous year.", "25%", "transactions"),
+    # a base that is its clause's only figure; compared qualities; the noun an amount is for; a stock move
+    ("Although rental sales were up from 12.1 percent in May, they remain below the peak.", "12.1 percent", "rental sales"),
+    ("Older drivers are 18% less likely than younger ones to speed.", "18%", "likelihood"),
+    ("Banner units are 15% less profitable than video.", "15%", "profitability"),
+    ("Lawmakers are debating the agency's budget request for $14.2bn.", "$14.2bn", "budget request"),
+    ("The jump extends a strong run for the shares, climbing more than 60% so far this year.", "more than 60%", "share price"),
+]
+
+
+@pytest.mark.parametrize("sentence,surface,metric", METRIC_CASES)
+def test_metric_constructions(pipeline, sentence, surface, metric):
+    assert by_surface(one(pipeline, sentence), surface).metric == metric
+
+
+def test_percent_off_is_a_discount(pipeline):
+    off = by_surface(one(pipeline, "Shoppers could get day-old bread or pastries for 40 percent off."), "40 percent")
+    assert (off.metric, off.direction, off.change) == ("discount", "down", "change")
