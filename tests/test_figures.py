@@ -586,3 +586,10 @@ def test_metric_constructions(pipeline, sentence, surface, metric):
 def test_percent_off_is_a_discount(pipeline):
     off = by_surface(one(pipeline, "Shoppers could get day-old bread or pastries for 40 percent off."), "40 percent")
     assert (off.metric, off.direction, off.change) == ("discount", "down", "change")
+
+
+def test_a_comparison_year_does_not_make_later_years_comparisons():
+    from narrative.models.figures_periods import find_periods
+
+    found = [(m.norm, m.comparison) for m in find_periods("Sales rose 5% compared to 2022, and profit rose 8% in 2024.")]
+    assert found == [("2022", True), ("2024", False)]

@@ -113,9 +113,9 @@ def find_periods(text: str) -> list[Mention]:
                 continue
             taken.append((s, e))
             value = norm(m)  # type: ignore[operator]
-            if not comparison and _COMPARED.search(text[max(0, s - 40): s]) and not value.startswith(("over ", "past ", "next ")):
-                comparison = True
-            out.append(Mention(s, e, value, comparison))
+            is_basis = comparison or (_COMPARED.search(text[max(0, s - 40): s]) is not None
+                                      and not value.startswith(("over ", "past ", "next ")))
+            out.append(Mention(s, e, value, is_basis))
     out.sort(key=lambda x: x.start)
     return out
 
