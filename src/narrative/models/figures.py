@@ -289,8 +289,7 @@ _SHILLING_COUNTRIES = (("tanzania", "TZS"), ("kenya", "KES"), ("uganda", "UGX"))
 def _shillings(sent, text: str) -> list[_Cand]:
     if "/-" not in text:
         return []
-    doc = sent.doc
-    doc_text = _LazyText(doc)[0: doc[-1].idx + len(doc[-1].text)].lower()
+    doc_text = _doc_text(sent.doc).lower()
     cur = next((code for name, code in _SHILLING_COUNTRIES if name in doc_text), "KES")
     out: list[_Cand] = []
     for m in _SHILLINGS.finditer(text):
@@ -667,8 +666,8 @@ _ORG_HEAD_WORDS = {"minerals", "mining", "energy", "studio", "studios", "motors"
 
 
 _TRADE_NOUNS = {"producer", "manufacturer", "miner", "operator", "provider", "supplier", "lender", "insurer", "distributor",
-                "exporter", "importer", "refiner", "shipper", "builder", "owner", "investor", "fund", "startup", "unit",
-                "subsidiary", "rival", "competitor", "peer", "automaker", "carmaker", "chipmaker", "retailer", "developer"}
+                "exporter", "importer", "refiner", "shipper", "builder", "owner", "investor", "fund", "unit",
+                "subsidiary", "rival", "competitor", "peer", "carmaker"}  # besides _COMPANY_NOUNS
 
 
 def _named_as_company(first) -> bool:
@@ -713,6 +712,9 @@ _HABITUAL_ADVS = {"often", "rarely", "usually", "typically", "generally", "norma
                   "frequently", "routinely", "commonly", "always"}
 
 
+_MULT_UP_WORDS = {"double", "triple", "quadruple", "growth", "twice"}  # a multiple's own word that says up
+
+
 def _moves_with_particle(verb) -> bool:
     w = verb.lower_
     return (w in _PARTICLE_MOVES or w in UP or w in DOWN) and w not in _NOT_MOVES
@@ -729,10 +731,10 @@ def _direction(root, tokens, kind: str, ctx: _Ctx) -> tuple[str, object]:
     # figure word itself ("doubled", "halved", "triple-digit growth")
     for t in tokens:
         w = t.lower_
-        if kind in ("multiple", "qualitative") and (w in UP or w in DOWN or w in {"double", "triple", "quadruple", "growth", "twice"}):
+        if kind in ("multiple", "qualitative") and (w in UP or w in DOWN or w in _MULT_UP_WORDS):
             if w in DOWN or w in {"halved", "halve", "halving"}:
                 return "down", t
-            if w in UP or w in {"double", "triple", "quadruple", "growth", "twice"}:
+            if w in UP or w in _MULT_UP_WORDS:
                 return "up", t
     if kind == "multiple" and any(t.lower_ in ("half",) for t in tokens):
         return "down", tokens[0]
@@ -947,8 +949,10 @@ _STOCK_WORDS = re.compile(r"\b(?:shares|stock)\b", re.I)
 _AMOUNT_HEADS = {"number", "amount", "total", "volume", "count", "numbers"}
 _PAY_VERBS = {"pay", "pays", "paid", "paying", "shell", "shells", "shelled", "pony", "fork", "forks", "forked", "cough", "splash", "splashed"}
 _BUYERS = {"you", "anyone", "everyone", "consumers", "customers", "users", "buyers", "shoppers", "players", "subscribers", "fans", "readers", "viewers"}
-_EXCHANGE_VERBS = {v + e for v in ("sell", "purchase", "acquire", "buy", "get", "pay", "rent", "lease", "offer") for e in ("", "s", "ed", "ing")} | {
-    "sold", "bought", "got", "getting", "paid", "purchased", "acquired", "offered", "leased", "rented"}
+_EXCHANGE_VERBS = {"sell", "sells", "selling", "sold", "purchase", "purchases", "purchasing", "purchased", "acquire", "acquires",
+                   "acquiring", "acquired", "buy", "buys", "buying", "bought", "get", "gets", "getting", "got", "pay", "pays",
+                   "paying", "paid", "rent", "rents", "renting", "rented", "lease", "leases", "leasing", "leased", "offer",
+                   "offers", "offering", "offered"}
 _ALLOCATE_VERBS = {v + e for v in ("spend", "allocate", "invest", "devote", "earmark", "dedicate", "channel") for e in ("", "s", "ed", "ing")} | {
     "spent", "use", "uses", "used", "using", "put", "puts", "putting"}
 _SHARE_OF_VERBS = {"account", "accounts", "accounted", "accounting", "make", "makes", "made", "making", "represent",
@@ -992,12 +996,11 @@ def _metric_direct(c: _Cand, root, ctx: _Ctx):
     if c.kind == "percent" and c.tokens and c.tokens[-1].i + 1 < ctx.sent.end and doc[c.tokens[-1].i + 1].lower_ == "off":
         return "discount"
     # "households with incomes less than $50,000": the noun right before the figure's qualifier
-    if c.qual_start is not None and c.kind in ("money", "percent", "count") and first.i - 1 >= ctx.sent.start:
-        q0 = next((t for t in c.tokens if t.i in ctx.qual_token_ids), None)
-        q0 = q0 if q0 is not None else first
-        while q0.i - 1 >= ctx.sent.start and doc[q0.i - 1].i in ctx.qual_token_ids:
-            q0 = doc[q0.i - 1]
-        prev = doc[q0.i - 1] if q0.i - 1 >= ctx.sent.start else None
+    if c.qual_start is not None and c.kind in ("money", "percent", "count"):
+        q0 = next((t.i for t in c.tokens if t.i in ctx.qual_token_ids), first.i)
+        while q0 - 1 in ctx.qual_token_ids:
+            q0 -= 1
+        prev = doc[q0 - 1] if q0 - 1 >= ctx.sent.start else None
         if prev is not None and prev.pos_ == "NOUN" and prev.tag_ in ("NN", "NNS") and prev.lower_ not in AGENT_NOUNS \
                 and prev.ent_type_ not in ("DATE", "TIME") and prev.dep_ in ("pobj", "dobj", "nsubj", "attr", "conj", "appos"):
             return prev
@@ -1273,10 +1276,9 @@ def _name_before(verb, ctx):
     doc = verb.doc
     j = verb.i - 1
     lo = max(ctx.sent.start, verb.i - 10)
-    depth = 0
     while j >= lo:
         t = doc[j]
-        if t.pos_ == "VERB" and depth == 0 and t.i != verb.i:
+        if t.pos_ == "VERB":
             return None  # another clause's verb comes first
         ent = _ent_of(t)
         if ent is not None and ent.label_ == "ORG" and not _is_source(ent):
