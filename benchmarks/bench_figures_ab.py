@@ -57,9 +57,7 @@ def main(argv=None) -> None:
         from narrative_ref.models.figures import extract_figures as ref
 
         nlp, resolve = ef.load_nlp_and_resolver()
-        texts = [r["text"] for p in (ef.GOLD_MAIN, ef.GOLD_HELDOUT) for r in ef.load_jsonl(p)]
-        docs = list(nlp.pipe(texts, batch_size=64)) + list(nlp.pipe([b for _r, b in ef.real_pages()], batch_size=8))
-        by_doc = [list(ef._sentences(d)) for d in docs]
+        by_doc = [list(ef._sentences(d)) for d in ef.timing_docs(nlp)]
         n = sum(len(s) for s in by_doc)
         fns = [(args.against, ref), ("now", now)]
         total = {name: 0.0 for name, _ in fns}

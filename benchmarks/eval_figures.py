@@ -438,15 +438,7 @@ def feed_pages() -> list[tuple[dict, str]]:
 
 
 def evaluate_feeds(nlp, resolve, errors=0):
-    pages = feed_pages()
-    if not pages:
-        return None
-    t0 = time.perf_counter()
-    preds = run_pages(nlp, resolve, pages)
-    res = score_real(pages, preds, errors=errors, label="feeds")
-    res["seconds"] = time.perf_counter() - t0
-    res["pages"] = len(pages)
-    return res
+    return evaluate_pages(nlp, resolve, feed_pages(), errors, "feeds")
 
 
 def run_pages(nlp, resolve, pages):
@@ -548,12 +540,16 @@ def score_real(pages, preds, errors=0, label="real"):
 
 
 def evaluate_real(nlp, resolve, split: str, errors=0):
-    pages = real_pages(split)
+    return evaluate_pages(nlp, resolve, real_pages(split), errors, f"real-{split}")
+
+
+def evaluate_pages(nlp, resolve, pages, errors=0, label="real"):
+    """Scores of one set of (row, text) documents; None when its texts are not here."""
     if not pages:
         return None
     t0 = time.perf_counter()
     preds = run_pages(nlp, resolve, pages)
-    res = score_real(pages, preds, errors=errors, label=f"real-{split}")
+    res = score_real(pages, preds, errors=errors, label=label)
     res["seconds"] = time.perf_counter() - t0
     res["pages"] = len(pages)
     return res
@@ -573,13 +569,17 @@ def public_scores(nlp, resolve) -> dict[str, dict]:
     return out
 
 
+def timing_docs(nlp) -> list:
+    """The parsed documents the figure stage is timed on: the written sets' sentences and the real pages."""
+    texts = [r["text"] for p in (GOLD_MAIN, GOLD_HELDOUT) for r in load_jsonl(p)]
+    return list(nlp.pipe(texts, batch_size=64)) + list(nlp.pipe([b for _r, b in real_pages()], batch_size=8))
+
+
 def speed(nlp, resolve, repeat: int = 5) -> tuple[float, int]:
     """Seconds per 1,000 sentences of the figure stage alone (parsing excluded), best of `repeat`."""
     from narrative.models.figures import extract_figures
 
-    texts = [r["text"] for p in (GOLD_MAIN, GOLD_HELDOUT) for r in load_jsonl(p)]
-    docs = list(nlp.pipe(texts, batch_size=64)) + list(nlp.pipe([b for _r, b in real_pages()], batch_size=8))
-    sents = [sp for d in docs for sp in _sentences(d)]
+    sents = [sp for d in timing_docs(nlp) for sp in _sentences(d)]
     best = float("inf")
     for _ in range(repeat):
         t0 = time.perf_counter()
